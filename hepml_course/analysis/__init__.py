@@ -1,0 +1,1 @@
+"""Analysis helpers used by the intro chapter: object selection and resonance fits."""

@@ -1,0 +1,1 @@
+"""Sub-commands of ``hepml-course``: each module defines ``register(subparsers)``."""

@@ -1,0 +1,190 @@
+"""Generate a dataset: shards run in local processes or on a Dask cluster.
+
+The shards of a run are fixed by ``(n_events, seed)`` (see
+:mod:`hepml_course.data.spec`), so the output does not depend on how many
+workers ran them.  Results are written in shard order, atomically.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import functools
+import importlib.util
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import awkward as ak
+from tqdm.auto import tqdm
+
+import hepml_course
+from hepml_course.data import registry
+from hepml_course.data.errors import GenerationError
+from hepml_course.data.rootio import describe_file, sidecar_path, write_json_atomic, write_trees
+from hepml_course.data.spec import DatasetSpec, Shard, ShardOutput
+
+
+def default_output(name: str, n_events: int, seed: int) -> Path:
+    """Where ``generate`` writes by default.
+
+    The shipped size and seed overwrite the shipped file ``data/NAME.root``;
+    anything else goes to ``data/generated/NAME-<events>ev-seed<seed>.root``.
+    """
+    spec = registry.get(name)
+    if n_events == spec.default_events and seed == spec.default_seed:
+        return registry.shipped_path(name)
+    return registry.shipped_path(name).parent / "generated" / f"{name}-{n_events}ev-seed{seed}.root"
+
+
+def check_requirements(spec: DatasetSpec) -> None:
+    """Raise a clear error if a generator package is not installed."""
+    missing = [m for m in spec.requires if importlib.util.find_spec(m) is None]
+    if missing:
+        raise GenerationError(
+            f"generating dataset {spec.name!r} needs the Python package(s) {missing}; "
+            f"install the course environment with `make setup` (see README.md)"
+        )
+
+
+def _plain(values: Any) -> Any:
+    """Drop Awkward behaviours and parameters (e.g. vector's) so results pickle cleanly."""
+    if isinstance(values, ak.Array):
+        return ak.Array(ak.without_parameters(values).layout)
+    return values
+
+
+def run_shard(make: Callable[[Shard], ShardOutput], shard: Shard) -> ShardOutput:
+    """Run one shard (the unit of work sent to workers) and return picklable arrays."""
+    output = make(shard)
+    return {tree: {k: _plain(v) for k, v in cols.items()} for tree, cols in output.items()}
+
+
+def _in_order(
+    make: Callable[[Shard], ShardOutput],
+    shards: list[Shard],
+    workers: int,
+    dask_address: str | None,
+    progress: bool,
+) -> Iterator[ShardOutput]:
+    """Yield shard outputs in plan order while they are computed in parallel."""
+    task = functools.partial(run_shard, make)
+    bar = tqdm(total=sum(s.n_events for s in shards), unit="ev", disable=not progress)
+    try:
+        if dask_address is not None:
+            from distributed import Client, as_completed
+
+            with Client(dask_address) as client:
+                futures = client.map(task, shards, pure=False)
+                index = {f.key: i for i, f in enumerate(futures)}
+                done: dict[int, Any] = {}
+                nxt = 0
+                for future in as_completed(futures):
+                    done[index[future.key]] = future
+                    bar.update(shards[index[future.key]].n_events)
+                    while nxt in done:
+                        yield done.pop(nxt).result()
+                        nxt += 1
+            return
+        if workers <= 1:
+            for shard in shards:
+                out = task(shard)
+                bar.update(shard.n_events)
+                yield out
+            return
+        context = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(task, s) for s in shards]
+            pending: dict[int, cf.Future] = {}
+            nxt = 0
+            position = {f: i for i, f in enumerate(futures)}
+            try:
+                for future in cf.as_completed(futures):
+                    if future.exception() is not None:
+                        raise future.exception()
+                    pending[position[future]] = future
+                    bar.update(shards[position[future]].n_events)
+                    while nxt in pending:
+                        yield pending.pop(nxt).result()
+                        nxt += 1
+            except BaseException:
+                # stop at once: do not let the remaining shards run to completion
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    finally:
+        bar.close()
+
+
+def generate(
+    name: str,
+    n_events: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
+    out: str | Path | None = None,
+    progress: bool = True,
+) -> Path:
+    """Generate dataset ``name`` and write it (ROOT + checksum sidecar) atomically.
+
+    Parameters
+    ----------
+    name
+        Registry name.
+    n_events
+        Size (the dataset's default, i.e. the shipped size, if None).
+    seed
+        Run seed (the shipped seed if None).
+    workers
+        Local worker processes.
+    dask_address
+        Address of an existing Dask scheduler (``tcp://host:port``); if given,
+        shards run there instead of in local processes.
+    out
+        Output path (see :func:`default_output`).
+    progress
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    return generate_spec(registry.get(name), n_events, seed, workers, dask_address, out, progress)
+
+
+def generate_spec(
+    spec: DatasetSpec,
+    n_events: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
+    out: str | Path | None = None,
+    progress: bool = True,
+) -> Path:
+    """:func:`generate` for a :class:`DatasetSpec` object (registered or not)."""
+    name = spec.name
+    check_requirements(spec)
+    n_events = spec.default_events if n_events is None else int(n_events)
+    seed = spec.default_seed if seed is None else int(seed)
+    if workers < 1:
+        raise ValueError(f"workers must be ≥ 1, got {workers}")
+    path = Path(out) if out is not None else default_output(name, n_events, seed)
+    shards = spec.plan(n_events, seed)
+    entries = write_trees(
+        path, spec.trees, _in_order(spec.run_shard, shards, workers, dask_address, progress)
+    )
+    record = describe_file(
+        path,
+        dataset=name,
+        version=spec.version,
+        generator=spec.generator,
+        n_events=n_events,
+        seed=seed,
+        n_shards=len(shards),
+        entries=entries,
+        package_version=hepml_course.__version__,
+        python=sys.version.split()[0],
+    )
+    write_json_atomic(sidecar_path(path), record)
+    return path

@@ -1,0 +1,246 @@
+"""Reading and writing the course's ROOT files with uproot.
+
+Writers are atomic: data go to a temporary file in the target folder, which is
+renamed over the target only once complete, so an interrupted or failed run
+never leaves a half-written file.  Each file gets a JSON sidecar
+(``NAME.root.json``) recording its sha256 and provenance.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import awkward as ak
+import numpy as np
+import uproot
+
+from hepml_course.data.errors import CorruptDatasetError, SchemaError
+from hepml_course.data.spec import Branch
+
+SIDECAR_SUFFIX = ".json"
+
+
+def sha256sum(path: Path, chunk_bytes: int = 1 << 20) -> str:
+    """Hex sha256 digest of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(chunk_bytes):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sidecar_path(path: Path) -> Path:
+    """Path of the JSON sidecar (checksum + provenance) of a data file."""
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``target``; rename it over ``target`` on success.
+
+    On any exception (including ``KeyboardInterrupt``) the temporary file is
+    removed and ``target`` is left untouched.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_json_atomic(path: Path, payload: Mapping[str, Any]) -> None:
+    """Write a JSON document atomically (sorted keys, trailing newline)."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+
+
+def _collection(branch: Branch) -> str:
+    return branch.name.split("_", 1)[0]
+
+
+def _cast(values: Any, branch: Branch) -> Any:
+    """Cast one branch's values to the dtype (and check the shape) the schema says."""
+    if branch.jagged:
+        array = ak.Array(values)
+        if array.ndim != 2:
+            raise SchemaError(
+                f"branch {branch.name!r} must be jagged with one level of nesting "
+                f"(events × objects), got type {array.type}"
+            )
+        return ak.values_astype(array, np.dtype(branch.dtype))
+    array = np.asarray(values, dtype=np.dtype(branch.dtype))
+    if array.shape[1:] != tuple(branch.shape):
+        raise SchemaError(
+            f"branch {branch.name!r} must have per-entry shape {tuple(branch.shape)}, "
+            f"got {array.shape[1:]}"
+        )
+    return array
+
+
+def _tree_payload(tree: str, branches: list[Branch], columns: Mapping[str, Any]) -> dict:
+    """Turn one tree's columns into what ``uproot`` writes (jagged → zipped collections)."""
+    expected = {b.name for b in branches}
+    got = set(columns)
+    if got != expected:
+        raise SchemaError(
+            f"tree {tree!r}: generator produced branches that do not match the schema; "
+            f"missing {sorted(expected - got)}, unexpected {sorted(got - expected)}"
+        )
+    payload: dict[str, Any] = {}
+    collections: dict[str, dict[str, Any]] = {}
+    for branch in branches:
+        values = _cast(columns[branch.name], branch)
+        if branch.jagged:
+            field = branch.name.split("_", 1)[1]
+            collections.setdefault(_collection(branch), {})[field] = values
+        else:
+            payload[branch.name] = values
+    for name, fields in collections.items():
+        payload[name] = ak.zip(fields)
+    lengths = {k: len(v) for k, v in payload.items()}
+    if len(set(lengths.values())) > 1:
+        raise SchemaError(f"tree {tree!r}: branches have different numbers of entries {lengths}")
+    return payload
+
+
+def _uproot_type(value: Any) -> Any:
+    if isinstance(value, ak.Array):
+        return value.type.content
+    return np.dtype((value.dtype, value.shape[1:])) if value.ndim > 1 else value.dtype
+
+
+def write_trees(
+    path: Path,
+    schema: Mapping[str, list[Branch]],
+    chunks: Iterable[Mapping[str, Mapping[str, Any]]],
+    compression: uproot.compression.Compression | None = None,
+) -> dict[str, int]:
+    """Write chunks of several trees into one ROOT file, atomically.
+
+    Parameters
+    ----------
+    path
+        Target file.  Written only if every chunk succeeds.
+    schema
+        Tree name → branches; every chunk must provide exactly these.
+    chunks
+        Iterable of ``{tree: {branch: array}}``, appended in order.
+    compression
+        uproot compression; zstd level 5 by default (fast to write, compact).
+
+    Returns
+    -------
+    dict
+        Tree name → number of entries written.
+    """
+    compression = compression or uproot.ZSTD(5)
+    entries = dict.fromkeys(schema, 0)
+    with atomic_path(Path(path)) as tmp:
+        with uproot.recreate(tmp, compression=compression) as out:
+            trees: dict[str, Any] = {}
+            for chunk in chunks:
+                for tree, branches in schema.items():
+                    if tree not in chunk:
+                        raise SchemaError(f"generator produced no tree {tree!r}")
+                    payload = _tree_payload(tree, branches, chunk[tree])
+                    n = len(next(iter(payload.values())))
+                    if n == 0:
+                        continue
+                    if tree not in trees:
+                        types = {k: _uproot_type(v) for k, v in payload.items()}
+                        trees[tree] = out.mktree(tree, types)
+                    trees[tree].extend(payload)
+                    entries[tree] += n
+            missing = [t for t in schema if t not in trees]
+            if missing:
+                raise SchemaError(f"no entries were produced for tree(s) {missing}")
+    return entries
+
+
+def describe_file(path: Path, **provenance: Any) -> dict[str, Any]:
+    """Sidecar contents for a written file: checksum, size and provenance."""
+    path = Path(path)
+    return {
+        "file": path.name,
+        "sha256": sha256sum(path),
+        "size_bytes": path.stat().st_size,
+        "created_utc": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        **provenance,
+    }
+
+
+def open_tree(path: Path, tree: str, regenerate_hint: str) -> Any:
+    """Open ``tree`` in a ROOT file, turning uproot's failures into clear errors."""
+    try:
+        handle = uproot.open(path)
+    except Exception as err:  # uproot raises many kinds on garbage input
+        raise CorruptDatasetError(
+            f"{path} is not a readable ROOT file ({type(err).__name__}: {err}). "
+            f"Delete it and regenerate it: {regenerate_hint}"
+        ) from err
+    if tree not in handle:
+        available = sorted({k.split(";")[0] for k in handle})
+        raise SchemaError(
+            f"{path} has no tree {tree!r} (it has {available}). "
+            f"The file may come from another version; regenerate it: {regenerate_hint}"
+        )
+    return handle[tree]
+
+
+def read_tree(
+    path: Path,
+    tree: str,
+    branches: list[Branch],
+    regenerate_hint: str,
+    entry_start: int | None = None,
+    entry_stop: int | None = None,
+) -> ak.Array:
+    """Read ``branches`` of ``tree`` into an Awkward array of records.
+
+    Jagged collections come back zipped (``events.Muon.pt`` for ``Muon_pt``);
+    fixed-shape branches as regular dimensions.
+    """
+    ttree = open_tree(path, tree, regenerate_hint)
+    names = [b.name for b in branches]
+    present = set(ttree.keys())
+    missing = [n for n in names if n not in present]
+    if missing:
+        raise SchemaError(
+            f"{path}: tree {tree!r} lacks branch(es) {missing} that the dataset schema "
+            f"requires. Regenerate the file: {regenerate_hint}"
+        )
+    try:
+        arrays = ttree.arrays(names, entry_start=entry_start, entry_stop=entry_stop)
+    except Exception as err:
+        raise CorruptDatasetError(
+            f"{path}: reading tree {tree!r} failed ({type(err).__name__}: {err}). "
+            f"The file is damaged; regenerate it: {regenerate_hint}"
+        ) from err
+    columns: dict[str, Any] = {}
+    collections: dict[str, dict[str, Any]] = {}
+    for branch in branches:
+        if branch.jagged:
+            field = branch.name.split("_", 1)[1]
+            collections.setdefault(_collection(branch), {})[field] = arrays[branch.name]
+        else:
+            columns[branch.name] = arrays[branch.name]
+    for name, fields in collections.items():
+        columns[name] = ak.zip(fields)
+    return ak.zip(columns, depth_limit=1)

@@ -1,0 +1,73 @@
+"""HEP plot style and the few plot kinds every chapter uses.
+
+Built on :mod:`mplhep` (style, labels, histogram drawing) and :mod:`hist`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import mplhep
+import numpy as np
+
+#: Text shown in the experiment label of every figure.
+LABEL_TEXT = "hepml-course"
+
+
+def use_style() -> None:
+    """Apply the course's plot style (mplhep's CMS-like style)."""
+    mplhep.style.use(mplhep.style.CMS)
+    plt.rcParams.update({"figure.figsize": (7, 5.5), "font.size": 16})
+
+
+def label(ax: plt.Axes | None = None, text: str = "Simulation", lumi: float | None = None) -> None:
+    """Experiment label: "hepml-course Simulation", √s = 13 TeV, optional luminosity (fb⁻¹)."""
+    mplhep.label.exp_label(exp=LABEL_TEXT, text=text, lumi=lumi, com=13, ax=ax, data=False, loc=0)
+
+
+def ratio_axes(figsize: tuple[float, float] = (7, 7)) -> tuple[plt.Figure, plt.Axes, plt.Axes]:
+    """A figure with a main panel and a ratio/pull panel below it, sharing x."""
+    fig, (ax, rax) = plt.subplots(
+        2, 1, figsize=figsize, sharex=True, gridspec_kw={"height_ratios": (3, 1), "hspace": 0.05}
+    )
+    return fig, ax, rax
+
+
+def plot_fit(
+    edges: np.ndarray,
+    counts: np.ndarray,
+    expected: np.ndarray,
+    xlabel: str,
+    text: Sequence[str] = (),
+) -> tuple[plt.Figure, plt.Axes, plt.Axes]:
+    """Data points with Poisson errors, a fitted model, and pulls below.
+
+    Parameters
+    ----------
+    edges
+        Bin edges (units of ``xlabel``).
+    counts, expected
+        Observed and fitted counts per bin.
+    xlabel
+        x-axis label, with its unit.
+    text
+        Lines printed in the upper-left corner (fit results).
+    """
+    fig, ax, rax = ratio_axes()
+    mplhep.histplot(
+        counts, edges, yerr=True, histtype="errorbar", color="k", label="Simulation", ax=ax
+    )
+    mplhep.histplot(expected, edges, color="tab:red", label="Fit", ax=ax)
+    pulls = (counts - expected) / np.sqrt(np.maximum(expected, 1e-9))
+    centers = 0.5 * (edges[1:] + edges[:-1])
+    rax.bar(centers, pulls, width=np.diff(edges), color="grey")
+    rax.axhline(0, color="k", lw=1)
+    rax.set_ylabel("Pull")
+    rax.set_xlabel(xlabel)
+    ax.set_ylabel("Events / bin")
+    ax.legend(loc="upper right")
+    if text:
+        ax.text(0.04, 0.95, "\n".join(text), transform=ax.transAxes, va="top", fontsize=13)
+    label(ax)
+    return fig, ax, rax

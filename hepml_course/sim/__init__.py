@@ -1,0 +1,1 @@
+"""Physics simulations the course owns: detector response models and calorimeter showers."""

@@ -1,0 +1,22 @@
+"""The benchmark entry point."""
+
+from __future__ import annotations
+
+import pytest
+
+from hepml_course.bench import available, load
+from hepml_course.bench.__main__ import main
+
+
+def test_notebooks_benchmark_is_listed():
+    assert "notebooks" in available()
+
+
+def test_unknown_benchmark_exits_with_the_list():
+    with pytest.raises(SystemExit, match=r"available: .*notebooks"):
+        load("nope")
+
+
+def test_usage(capsys):
+    assert main([]) == 2
+    assert "benchmarks:" in capsys.readouterr().out
