@@ -8,13 +8,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.hepml-course-installed
 MATHJAX_VERSION := 3.2.2
 MATHJAX := book/_static/mathjax/tex-chtml.js
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 -m "not slow"
 
-.PHONY: setup venv system-packages warm book test lint bench clean help
+.PHONY: setup venv system-packages warm book test test-slow lint bench clean help
 
 help:
 	@echo "make book   - set up everything and build the book (HTML in _build/html)"
 	@echo "make test   - set up everything, lint, and run the test suite"
+	@echo "make test-slow - the slow tests (full re-training, regeneration) left out of make test"
 	@echo "make bench  - print the notebook benchmark JSON (wall time, peak memory)"
 
 setup: venv system-packages warm
@@ -49,6 +50,9 @@ lint: $(STAMP)
 
 test: setup lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-slow: setup
+	$(PY) -m pytest -n 2 -m slow
 
 bench: setup
 	$(PY) -m hepml_course.bench notebooks

@@ -1,0 +1,2 @@
+"""Figures of merit, one module per kind (classification, regression, tracking, generative,
+unfolding, trigger)."""
