@@ -33,7 +33,10 @@ def _conda_pip() -> list[str]:
 
 def test_every_pyproject_pin_is_in_environment_yml_and_back():
     project = _pyproject()["project"]
-    runtime = set(project["dependencies"]) | set(project["optional-dependencies"]["fpga"])
+    extras = project["optional-dependencies"]
+    runtime = set(project["dependencies"]) | {
+        req for name, reqs in extras.items() if name != "dev" for req in reqs
+    }
     conda = set(_conda_pip())
     assert runtime - conda == set(), f"in pyproject.toml, not in environment.yml: {runtime - conda}"
     assert conda - runtime == set(), f"in environment.yml, not in pyproject.toml: {conda - runtime}"
