@@ -1,0 +1,58 @@
+"""The whole chain on the shipped data with the shipped pre-trained network (physics targets)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hepml_course.tracking import pipeline
+from hepml_course.tracking.gnn import EdgeClassifier
+from hepml_course.tracking.graph import GeometricCuts, build_graph, graph_quality
+
+
+@pytest.fixture(scope="module")
+def chain():
+    events = pipeline.load_events()
+    cuts = GeometricCuts.fit(events[pipeline.TRAIN])
+    test = events[pipeline.TEST]
+    graphs = [build_graph(h, cuts) for h in test]
+    clf = EdgeClassifier.load(pipeline.PRETRAINED)
+    return events, cuts, test, graphs, [clf.predict(g) for g in graphs]
+
+
+def test_geometric_graph_keeps_true_segments(chain):
+    _, cuts, test, graphs, _ = chain
+    q = graph_quality(test[0], graphs[0], pt_min_gev=1.0)
+    assert q["efficiency"] > 0.98
+    assert 0.2 < q["purity"] < 0.7  # most candidate edges are fake: the GNN's job
+    # pT > 1 GeV in 2 T bends by at most 0.3·B/(2 pT) = 3e-4 rad/mm
+    assert 2.5e-4 < cuts.phi_slope_max < 3.5e-4
+
+
+def test_gnn_tracking_reaches_targets_and_beats_baseline(chain):
+    _, cuts, test, graphs, scores = chain
+    gnn = pipeline.evaluate(test, graphs, scores)
+    assert gnn.edge_efficiency > 0.965
+    assert gnn.edge_purity > 0.945
+    assert gnn.track_efficiency > 0.95
+    assert gnn.fake_rate < 0.02
+    assert gnn.duplicate_rate < 0.05
+    base = pipeline.evaluate(
+        test, graphs, [pipeline.baseline_scores(g, cuts) for g in graphs], threshold=0.0
+    )
+    assert base.track_efficiency < gnn.track_efficiency - 0.2
+    assert base.fake_rate > gnn.fake_rate
+
+
+def test_tighter_threshold_trades_efficiency_for_purity(chain):
+    _, _, test, graphs, scores = chain
+    loose = pipeline.evaluate(test, graphs, scores, threshold=0.2)
+    tight = pipeline.evaluate(test, graphs, scores, threshold=0.9)
+    assert tight.edge_purity > loose.edge_purity
+    assert tight.edge_efficiency < loose.edge_efficiency
+
+
+def test_edge_pt_is_the_inner_hit_particle_pt(chain):
+    _, _, test, graphs, _ = chain
+    pt = pipeline.edge_pt(test[0], graphs[0])
+    assert np.all(np.isfinite(pt)) and pt.min() >= 0.49
