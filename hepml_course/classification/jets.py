@@ -1,0 +1,236 @@
+"""The ``jets`` dataset as arrays for jet tagging: high-level features and constituents.
+
+Contract used by other chapters (the FPGA chapter trains its 16→64→32→32→5
+tagger on :func:`load_hlf`): keep :data:`CLASS_NAMES`, :data:`HLF_FEATURES` and
+the signature of :func:`load_hlf` stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import awkward as ak
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from hepml_course import data
+from hepml_course.data.datasets.jets import CLASS_NAMES as _DATASET_CLASSES
+from hepml_course.data.datasets.jets import N_CONSTITUENTS
+from hepml_course.data.jet_substructure import HLF_FEATURES as _DATASET_HLF
+
+#: Class names; the integer label of a jet is the position of its class here.
+CLASS_NAMES: tuple[str, ...] = ("g", "q", "w", "z", "t")
+#: The 16 high-level features of the hls4ml LHC jet dataset (branch names, hls4ml order).
+HLF_FEATURES: tuple[str, ...] = _DATASET_HLF
+#: Per-constituent quantities stored in the dataset, in the order of the last array axis.
+PARTICLE_FIELDS: tuple[str, ...] = ("pt", "deta", "dphi", "e")
+#: Extra jet-level branches returned alongside the features.
+JET_KINEMATICS: tuple[str, ...] = ("j_pt", "j_eta", "j_mass", "j_tau21", "j_tau32")
+
+assert CLASS_NAMES == _DATASET_CLASSES, "class order must match the dataset's labels"
+
+
+@dataclass
+class HLFSplit:
+    """High-level features split into training and test sets.
+
+    Attributes
+    ----------
+    x_train, x_test
+        float32 arrays ``(n, 16)``, columns in :attr:`feature_names` order,
+        *not* standardised (``j_mass_mmdt`` in GeV, the rest dimensionless).
+    y_train, y_test
+        int64 labels, indices into :attr:`class_names`.
+    feature_names, class_names
+        Column and class names.
+    """
+
+    x_train: np.ndarray
+    x_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, ...]
+
+
+@dataclass
+class JetSplit:
+    """Jets with high-level features *and* constituents, split into training and test sets.
+
+    Attributes
+    ----------
+    hlf_train, hlf_test
+        float32 ``(n, 16)`` high-level features (as in :class:`HLFSplit`).
+    particles_train, particles_test
+        float32 ``(n, n_particles, 4)``: constituent pT (GeV), Δη, Δφ (rad) and
+        E (GeV), pT-ordered, zero-padded.
+    mask_train, mask_test
+        bool ``(n, n_particles)``: True for a real constituent, False for padding.
+    jet_train, jet_test
+        float32 ``(n, 5)`` jet kinematics :data:`JET_KINEMATICS` (GeV for pT and mass).
+    y_train, y_test
+        int64 labels.
+    feature_names, class_names
+        Names of the high-level feature columns and of the classes.
+    """
+
+    hlf_train: np.ndarray
+    hlf_test: np.ndarray
+    particles_train: np.ndarray
+    particles_test: np.ndarray
+    mask_train: np.ndarray
+    mask_test: np.ndarray
+    jet_train: np.ndarray
+    jet_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, ...]
+
+    @property
+    def n_particles(self) -> int:
+        """Padding length of the constituent arrays."""
+        return self.particles_train.shape[1]
+
+
+def _subsample(y: np.ndarray, max_jets: int | None, seed: int) -> np.ndarray:
+    """Indices of a class-stratified random subsample of at most ``max_jets`` jets."""
+    idx = np.arange(len(y))
+    if max_jets is None or max_jets >= len(y):
+        return idx
+    if max_jets < 2 * len(CLASS_NAMES):
+        raise ValueError(f"max_jets must be at least {2 * len(CLASS_NAMES)}, got {max_jets}")
+    keep, _ = train_test_split(idx, train_size=max_jets, random_state=seed, stratify=y)
+    return np.sort(keep)
+
+
+def _split(n: int, y: np.ndarray, test_fraction: float, seed: int) -> tuple:
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
+    return train_test_split(np.arange(n), test_size=test_fraction, random_state=seed, stratify=y)
+
+
+def _matrix(jets: ak.Array, names: tuple[str, ...]) -> np.ndarray:
+    x = np.stack([ak.to_numpy(jets[f]).astype(np.float32) for f in names], axis=1)
+    if not np.all(np.isfinite(x)):
+        bad = [names[i] for i in np.flatnonzero(~np.isfinite(x).all(axis=0))]
+        raise ValueError(f"non-finite values (NaN/inf) in features {bad}; regenerate the data")
+    return x
+
+
+def load_hlf(
+    test_fraction: float = 0.25,
+    seed: int = 0,
+    max_jets: int | None = None,
+    tree: str = "jets",
+    path: str | Path | None = None,
+) -> HLFSplit:
+    """The 16 high-level features and labels of the ``jets`` dataset, split for training.
+
+    Parameters
+    ----------
+    test_fraction
+        Fraction of jets in the test set (stratified by class).
+    seed
+        Seed of the subsampling and the split.
+    max_jets
+        Use a class-stratified random subset of this many jets (all if None).
+    tree
+        ``"jets"`` (the main sample, multi-parton interactions off),
+        ``"particles"`` (the main-sample jets that carry constituents) or
+        ``"mpi_on"`` (a smaller sample with multi-parton interactions on).
+    path
+        Read another file of the ``jets`` dataset (e.g. a larger generated one).
+
+    Returns
+    -------
+    HLFSplit
+    """
+    jets = data.load("jets", tree=tree, branches=["label", *HLF_FEATURES], path=path)
+    y_all = ak.to_numpy(jets["label"]).astype(np.int64)
+    keep = _subsample(y_all, max_jets, seed)
+    x = _matrix(jets[keep], HLF_FEATURES)
+    y = y_all[keep]
+    train, test = _split(len(y), y, test_fraction, seed)
+    return HLFSplit(x[train], x[test], y[train], y[test], HLF_FEATURES, CLASS_NAMES)
+
+
+def pad_constituents(parts: ak.Array, n_particles: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pad/truncate jagged constituents to a fixed length.
+
+    Parameters
+    ----------
+    parts
+        Jagged records with fields :data:`PARTICLE_FIELDS` (jets × constituents).
+    n_particles
+        Output length (1 … 50); constituents beyond it (the softest) are dropped.
+
+    Returns
+    -------
+    particles : numpy.ndarray
+        float32 ``(n_jets, n_particles, 4)``, zeros where padded.
+    mask : numpy.ndarray
+        bool ``(n_jets, n_particles)``.
+    """
+    if not 1 <= n_particles <= N_CONSTITUENTS:
+        raise ValueError(
+            f"n_particles must be between 1 and {N_CONSTITUENTS} (the dataset stores the "
+            f"{N_CONSTITUENTS} hardest constituents), got {n_particles}"
+        )
+    missing = [f for f in PARTICLE_FIELDS if f not in parts.fields]
+    if missing:
+        raise ValueError(f"constituents lack the field(s) {missing}; need {PARTICLE_FIELDS}")
+    out = np.zeros((len(parts), n_particles, len(PARTICLE_FIELDS)), dtype=np.float32)
+    counts = np.minimum(ak.to_numpy(ak.num(parts)), n_particles)
+    mask = np.arange(n_particles)[None, :] < counts[:, None]
+    for i, f in enumerate(PARTICLE_FIELDS):
+        padded = ak.pad_none(parts[f][:, :n_particles], n_particles, clip=True)
+        out[:, :, i] = ak.to_numpy(ak.fill_none(padded, 0.0))
+    return out, mask
+
+
+def load_jets(
+    n_particles: int = 30,
+    test_fraction: float = 0.25,
+    seed: int = 0,
+    max_jets: int | None = None,
+    path: str | Path | None = None,
+) -> JetSplit:
+    """Jets of tree ``particles``: high-level features, constituents, kinematics, labels.
+
+    Every model of the chapter is trained and evaluated on this one split, so
+    that their numbers compare the same jets.
+
+    Parameters
+    ----------
+    n_particles
+        Constituents kept per jet (the hardest ones), zero-padded to this length.
+    test_fraction, seed, max_jets, path
+        As in :func:`load_hlf`.
+    """
+    jets = data.load("jets", tree="particles", path=path)
+    y_all = ak.to_numpy(jets["label"]).astype(np.int64)
+    keep = _subsample(y_all, max_jets, seed)
+    jets = jets[keep]
+    y = y_all[keep]
+    hlf = _matrix(jets, HLF_FEATURES)
+    kin = _matrix(jets, JET_KINEMATICS)
+    parts, mask = pad_constituents(jets["Part"], n_particles)
+    if not np.all(np.isfinite(parts)):
+        raise ValueError("non-finite values (NaN/inf) in the constituents; regenerate the data")
+    tr, te = _split(len(y), y, test_fraction, seed)
+    return JetSplit(
+        hlf[tr],
+        hlf[te],
+        parts[tr],
+        parts[te],
+        mask[tr],
+        mask[te],
+        kin[tr],
+        kin[te],
+        y[tr],
+        y[te],
+        HLF_FEATURES,
+        CLASS_NAMES,
+    )
