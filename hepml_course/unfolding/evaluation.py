@@ -70,6 +70,7 @@ def unfold_all(
     ibu_iterations: int = 4,
     seed: int = 0,
     extra: tuple[str, ...] = (),
+    bins: dict[str, np.ndarray] | None = None,
     **omnifold_kwargs: object,
 ) -> dict[str, UnfoldingResult]:
     """Unfold ``data`` with the simulation ``sim`` by OmniFold and IBU and collect histograms.
@@ -92,6 +93,8 @@ def unfold_all(
     extra
         Further particle-level columns (e.g. ``"pt"``) unfolded by OmniFold only,
         after the fact.
+    bins
+        Bin edges per observable (default :data:`~hepml_course.unfolding.sample.BINS`).
     """
     observables = observables or sim.observables
     if omnifold is None:
@@ -106,7 +109,7 @@ def unfold_all(
     )
     results: dict[str, UnfoldingResult] = {}
     for obs in (*observables, *extra):
-        edges = BINS[obs]
+        edges = (bins or BINS)[obs]
         g = sim.column(obs, "gen")
         m = sim.pass_gen
         res = UnfoldingResult(
