@@ -73,7 +73,7 @@ def scaling_plot(
         _, ax = plt.subplots()
     for name, (n, t) in series.items():
         alpha = fit_scaling_exponent(n, t)
-        ax.loglog(n, t, "o-", label=f"{name} (∝ n^{alpha:.2f})")
+        ax.loglog(n, t, "o-", label=rf"{name} ($\propto n^{{{alpha:.2f}}}$)")
     ax.set_xlabel("hits per event")
     ax.set_ylabel("time [s]")
     ax.legend(fontsize=12)
