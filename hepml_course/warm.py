@@ -26,9 +26,17 @@ def _imports() -> None:
         importlib.import_module(module)
 
 
+def _da4ml() -> None:
+    # the FPGA chapter's first da4ml trace spends ~75 s in numba JIT without this
+    from hepml_course.fpga.rtl import warm_numba_cache
+
+    warm_numba_cache()
+
+
 WARMERS: dict[str, Callable[[], None]] = {
     "matplotlib font cache": _matplotlib,
     "heavy imports": _imports,
+    "da4ml numba cache (FPGA chapter)": _da4ml,
 }
 
 
