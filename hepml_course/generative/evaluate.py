@@ -1,0 +1,83 @@
+"""Judge generators against the reference simulator: the metric table and the speed table.
+
+Used by the chapter and by ``python -m hepml_course.bench generative``.  The
+reference row is the simulator against itself: fresh showers simulated at the
+test set's incident energies with a new seed, compared with the test set
+exactly like a generator — the floor any metric can reach with this sample
+size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from hepml_course.generative.showers import Showers
+from hepml_course.metrics import generative as gm
+
+
+def reference_simulator():
+    """The simulator configuration that made the ``calo`` dataset."""
+    from hepml_course.data.datasets.calo import SIMULATOR
+
+    return SIMULATOR
+
+
+def simulate(e_inc_gev: np.ndarray, seed: int) -> np.ndarray:
+    """Reference showers (n, n_voxels), GeV, at the given incident energies."""
+    return np.asarray(reference_simulator().simulate(e_inc_gev, seed=seed).voxel_energy_gev)
+
+
+def metric_table(
+    test: Showers,
+    samples: Mapping[str, np.ndarray],
+    geometry=None,
+    seed: int = 0,
+    low_level: bool = True,
+    low_level_epochs: int = 30,
+) -> dict[str, dict[str, float]]:
+    """One row of metrics (see :func:`~hepml_course.metrics.generative.metric_summary`) per sample.
+
+    Parameters
+    ----------
+    test
+        Reference showers (the held-out test split).
+    samples
+        Name → generated voxels (n_test, n_voxels) in GeV, made at
+        ``test.e_inc_gev``.  Include the simulator's own fresh sample
+        (:func:`simulate`) as the baseline row.
+    geometry
+        Calorimeter geometry (default: the simulator's).
+    """
+    if geometry is None:
+        geometry = reference_simulator().geometry
+    rows = {}
+    for name, voxels in samples.items():
+        rows[name] = gm.metric_summary(
+            test.voxels_gev,
+            test.e_inc_gev,
+            voxels,
+            test.e_inc_gev,
+            geometry,
+            seed=seed,
+            low_level=low_level,
+            low_level_epochs=low_level_epochs,
+        )
+    return rows
+
+
+def speed_table(
+    samplers: Mapping[str, Callable[[np.ndarray], object]],
+    energies_gev: tuple[float, ...] = (10.0, 50.0, 200.0),
+    n_showers: Mapping[str, int] | int = 5000,
+) -> dict[str, dict[float, float]]:
+    """Showers per second of each sampler at each energy (GeV), on this CPU, now.
+
+    ``n_showers`` can differ per sampler (the simulator needs fewer to be timed).
+    """
+    out: dict[str, dict[float, float]] = {}
+    for name, sample in samplers.items():
+        n = n_showers if isinstance(n_showers, int) else n_showers[name]
+        out[name] = {float(e): gm.showers_per_second(sample, e, n, repeats=2) for e in energies_gev}
+    return out
