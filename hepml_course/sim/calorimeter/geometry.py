@@ -46,7 +46,15 @@ class CaloGeometry:
         Energy deposited beyond the last edge leaks out at the back.
     front_material_x0
         Dead material in front of the calorimeter (inner detector, solenoid,
-        cryostat) at normal incidence, X0 (ATLAS barrel: ≈ 2–4 X0 depending on η).
+        cryostat) at normal incidence, X0.
+    front_material_rise_x0
+        Growth of the dead material with the incidence angle θ (tracker
+        services, cables, cryostat corners): the thickness at angle θ is
+        ``front_material_x0 + front_material_rise_x0 · θ²`` (θ in rad) measured
+        perpendicular to the layers, traversed over a path longer by 1/cos θ.
+        ATLAS and CMS budgets grow from ≈ 2 X0 at η = 0 to 4–6 X0 towards the
+        end of the barrel (e.g. ``front_material_x0=2, front_material_rise_x0=8``);
+        the default geometry has a uniform 3 X0.
     x0_mm
         Radiation length of the effective medium, mm (lead–liquid-argon
         accordion mixture ≈ 14 mm).
@@ -60,6 +68,7 @@ class CaloGeometry:
     n_alpha: tuple[int, ...]
     depth_edges_x0: tuple[float, ...]
     front_material_x0: float = 3.0
+    front_material_rise_x0: float = 0.0
     x0_mm: float = 14.0
     moliere_radius_mm: float = 27.0
     _offsets: tuple[int, ...] = field(init=False, repr=False, compare=False)
@@ -119,6 +128,10 @@ class CaloGeometry:
         """Depth of the calorimeter (without the front material), X0."""
         return float(self.depth_edges_x0[-1])
 
+    def front_material_at(self, theta_rad: np.ndarray) -> np.ndarray:
+        """Dead material in front at incidence angle θ, X0 perpendicular to the layers."""
+        return self.front_material_x0 + self.front_material_rise_x0 * np.asarray(theta_rad) ** 2
+
     def voxel_centres(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
         """Radial and angular centres of the voxels of one layer.
 
@@ -170,6 +183,7 @@ DEFAULT_GEOMETRY = CaloGeometry(
     n_alpha=(1, 10, 10, 1, 1),
     depth_edges_x0=(0.0, 1.0, 5.5, 21.5, 24.0, 26.0),
     front_material_x0=3.0,
+    front_material_rise_x0=0.0,
     x0_mm=14.0,
     moliere_radius_mm=27.0,
 )

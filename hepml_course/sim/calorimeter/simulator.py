@@ -60,7 +60,9 @@ class ShowerBatch:
     pdg
         PDG code of the incident particle (22 photon, 11 electron).
     theta_rad
-        Incidence angle to the calorimeter normal, rad.
+        Incidence angle to the calorimeter normal, rad (known in a real
+        detector from the cluster position); it sets the dead material in
+        front (:meth:`CaloGeometry.front_material_at`).
     impact_x_mm, impact_y_mm
         Offset of the true impact point from the voxel grid's centre, mm.
     conversion_depth_x0
@@ -249,8 +251,8 @@ class CalorimeterSimulator:
         t = GflashLongitudinal.sample_depths(t_max[owner], alpha[owner], rng)
         along = start[owner] + t  # X0 along the axis from the front of the dead material
         depth = along * cos_theta[owner]  # X0 at normal incidence
-        boundaries = geo.front_material_x0 + np.asarray(geo.depth_edges_x0)
-        layer = np.searchsorted(boundaries, depth, side="right") - 1  # -1 front, n_layers back
+        depth -= geo.front_material_at(theta)[owner]  # X0 from the calorimeter's front face
+        layer = np.searchsorted(geo.depth_edges_x0, depth, side="right") - 1  # -1: front, 5: back
         radius = self.lateral.sample_radius(t / t_max[owner], energy[owner], rng)
         radius *= geo.moliere_radius_mm
         phi = rng.uniform(0.0, 2 * np.pi, len(owner))

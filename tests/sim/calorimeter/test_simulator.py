@@ -120,3 +120,13 @@ def test_discrete_energies_are_powers_of_two_mev():
     k = np.log2(e * 1000)
     np.testing.assert_allclose(k, np.round(k))
     assert set(np.round(k).astype(int)) == set(range(10, 18))  # 1.024 … 131 GeV
+
+
+def test_front_losses_grow_with_the_material_in_front():
+    geometry = dataclasses.replace(
+        DEFAULT_GEOMETRY, front_material_x0=2.0, front_material_rise_x0=8.0
+    )
+    assert geometry.front_material_at(np.array([0.0, 0.5])).tolist() == [2.0, 4.0]
+    s = CalorimeterSimulator(geometry=geometry).simulate(np.full(600, 2.0), seed=9)
+    small, large = s.theta_rad < 0.2, s.theta_rad > 0.4
+    assert np.mean(s.front_loss_gev[large]) > 2 * np.mean(s.front_loss_gev[small])
