@@ -41,7 +41,7 @@ def run(argv: list[str]) -> dict:
     graphs = [build_graph(h, cuts) for h in test]
     gnn = pipeline.evaluate(test, graphs, [clf.predict(g) for g in graphs], args.threshold)
     base = pipeline.evaluate(
-        test, graphs, [pipeline.baseline_scores(g, cuts) for g in graphs], threshold=0.0
+        test, graphs, [pipeline.baseline_scores(g) for g in graphs], pipeline.BASELINE_THRESHOLD
     )
 
     sizes, seconds = [], []

@@ -11,8 +11,13 @@ decide whether it is kept:
 
 :class:`GeometricCuts` learns both cuts from true segments of training events
 (quantiles), :func:`build_graph` applies them with a sorted search in φ
-(cost ∝ hits × neighbours, near-linear), :func:`build_graph_naive` tests every
-pair of hits on adjacent layers (cost ∝ hits²) for comparison.
+(cost ∝ hits × neighbours), :func:`build_graph_naive` tests every pair of
+hits on adjacent layers (cost ∝ hits²) for comparison.
+
+Each edge also gets a classical **triplet compatibility** in [0, 1]: how well
+its φ slope and z0 agree with those of the best-matching edge before or after
+it (a helix keeps both constant along its path).  On its own it is the
+classical baseline of the chapter; the GNN receives it as one input among others.
 """
 
 from __future__ import annotations
@@ -25,11 +30,11 @@ import numpy as np
 from hepml_course.tracking.hits import N_LAYERS, Hits
 
 #: Edge features passed to the GNN, in this order (see :func:`segment_features`).
-EDGE_FEATURES = ("dr", "dphi", "dz", "phi_slope", "z0")
+EDGE_FEATURES = ("dr", "dphi", "dz", "phi_slope", "z0", "triplet")
 #: Node features passed to the GNN.
 NODE_FEATURES = ("r", "phi", "z")
 #: Scales dividing the raw features (mm, rad, rad/mm) so that the GNN sees O(1) numbers.
-EDGE_SCALES = np.array([100.0, 0.05, 100.0, 3e-4, 100.0], dtype=np.float32)
+EDGE_SCALES = np.array([100.0, 0.05, 100.0, 3e-4, 100.0, 1.0], dtype=np.float32)
 NODE_SCALES = np.array([1000.0, np.pi, 1000.0], dtype=np.float32)
 
 
@@ -95,9 +100,41 @@ def true_segments(hits: Hits, pt_min_gev: float = 0.0) -> tuple[np.ndarray, np.n
     return np.concatenate(senders), np.concatenate(receivers)
 
 
+def segment_pairs(senders: np.ndarray, receivers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of consecutive edges (i, j): edge i ends on the hit where edge j starts."""
+    order = np.argsort(senders, kind="stable")
+    lo = np.searchsorted(senders[order], receivers, side="left")
+    hi = np.searchsorted(senders[order], receivers, side="right")
+    count = hi - lo
+    i = np.repeat(np.arange(len(senders)), count)
+    offsets = np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count)
+    return i, order[np.repeat(lo, count) + offsets]
+
+
+def triplet_compatibility(
+    features: dict, senders: np.ndarray, receivers: np.ndarray, cuts: GeometricCuts
+) -> np.ndarray:
+    """Best agreement of each edge with a neighbouring edge, in [0, 1].
+
+    For consecutive edges i → j the agreement is
+    ``exp(−½ (Δ slope / slope_sigma)² − ½ (Δ z0 / z0_sigma)²)``; each edge gets
+    the largest value over the edges before and after it (0 if it has none).
+    """
+    score = np.zeros(len(senders))
+    i, j = segment_pairs(senders, receivers)
+    if len(i) == 0:
+        return score
+    slope, z0 = features["phi_slope"], features["z0"]
+    chi2 = ((slope[i] - slope[j]) / cuts.slope_sigma) ** 2 + ((z0[i] - z0[j]) / cuts.z0_sigma) ** 2
+    agree = np.exp(-0.5 * chi2)
+    np.maximum.at(score, i, agree)
+    np.maximum.at(score, j, agree)
+    return score
+
+
 @dataclass(frozen=True)
 class GeometricCuts:
-    """Segment selection: ``|φ slope| < phi_slope_max`` and ``|z0| < z0_max``.
+    """Segment selection ``|φ slope| < phi_slope_max`` and ``|z0| < z0_max``, plus triplet widths.
 
     Parameters
     ----------
@@ -105,10 +142,15 @@ class GeometricCuts:
         Largest |Δφ/Δr|, rad/mm.
     z0_max
         Largest |z0|, mm.
+    slope_sigma, z0_sigma
+        Widths (rad/mm, mm) of the φ-slope and z0 differences between
+        consecutive true segments, used by :func:`triplet_compatibility`.
     """
 
     phi_slope_max: float
     z0_max: float
+    slope_sigma: float = 1e-5
+    z0_sigma: float = 1.0
 
     @classmethod
     def fit(
@@ -117,7 +159,8 @@ class GeometricCuts:
         """Learn the cuts from true segments of particles above ``pt_min_gev``.
 
         Each cut is the ``quantile`` of its quantity on true segments, so each
-        alone keeps that fraction of them.
+        alone keeps that fraction of them.  The triplet widths are the 90 %
+        quantiles of |Δ φ slope| and |Δ z0| between consecutive true segments.
 
         Raises
         ------
@@ -126,21 +169,28 @@ class GeometricCuts:
         """
         if not 0.5 < quantile <= 1.0:
             raise ValueError(f"quantile must be in (0.5, 1], got {quantile}")
-        slopes, z0s = [], []
+        slopes, z0s, d_slopes, d_z0s = [], [], [], []
         for hits in events:
             s, r = true_segments(hits, pt_min_gev)
             f = segment_features(hits, s, r)
             good = f["dr"] > 0
             slopes.append(np.abs(f["phi_slope"][good]))
             z0s.append(np.abs(f["z0"][good]))
+            i, j = segment_pairs(s[good], r[good])
+            d_slopes.append(np.abs(f["phi_slope"][good][i] - f["phi_slope"][good][j]))
+            d_z0s.append(np.abs(f["z0"][good][i] - f["z0"][good][j]))
         slope = np.concatenate(slopes) if slopes else np.zeros(0)
         if len(slope) == 0:
             raise ValueError(
                 f"no true segment of a particle with pT > {pt_min_gev} GeV in the training "
                 f"events: pass events with truth (Hit_particle) or lower pt_min_gev"
             )
+        d_slope, d_z0 = np.concatenate(d_slopes), np.concatenate(d_z0s)
         return cls(
-            float(np.quantile(slope, quantile)), float(np.quantile(np.concatenate(z0s), quantile))
+            float(np.quantile(slope, quantile)),
+            float(np.quantile(np.concatenate(z0s), quantile)),
+            float(np.quantile(d_slope, 0.9)) if len(d_slope) else 1e-5,
+            float(np.quantile(d_z0, 0.9)) if len(d_z0) else 1.0,
         )
 
     def passes(self, features: dict) -> np.ndarray:
@@ -189,7 +239,9 @@ def _make_graph(
     f = segment_features(hits, senders, receivers)
     keep = cuts.passes(f)
     senders, receivers = senders[keep], receivers[keep]
-    edges = np.stack([f[k][keep] for k in EDGE_FEATURES], axis=1).astype(np.float32) / EDGE_SCALES
+    f = {k: v[keep] for k, v in f.items()}
+    f["triplet"] = triplet_compatibility(f, senders, receivers, cuts)
+    edges = np.stack([f[k] for k in EDGE_FEATURES], axis=1).astype(np.float32) / EDGE_SCALES
     nodes = np.stack([hits.r, hits.phi, hits.z], axis=1).astype(np.float32) / NODE_SCALES
     truth = hits.particle
     y = None

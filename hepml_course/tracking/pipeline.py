@@ -18,7 +18,7 @@ from hepml_course.metrics.tracking import (
     match_tracks,
     trackml_score,
 )
-from hepml_course.tracking.graph import GeometricCuts, Graph, segment_features
+from hepml_course.tracking.graph import Graph, segment_features
 from hepml_course.tracking.hits import Hits, event_hits
 from hepml_course.tracking.tracks import build_tracks
 
@@ -43,18 +43,22 @@ def edge_pt(hits: Hits, graph: Graph) -> np.ndarray:
     return hits.hit_pt[graph.senders]
 
 
-def baseline_scores(graph: Graph, cuts: GeometricCuts) -> np.ndarray:
-    """Classical edge score without learning: straighter segments score higher.
+#: Edge-score threshold of the classical baseline (triplet compatibility).
+BASELINE_THRESHOLD = 0.05
 
-    ``1 − |φ slope| / phi_slope_max``: with the clean-up of
-    :func:`~hepml_course.tracking.tracks.build_tracks`, each hit follows its
-    straightest neighbour (a greedy road search preferring high pT).
+
+def baseline_scores(graph: Graph) -> np.ndarray:
+    """Classical edge score without learning: the triplet compatibility of each edge.
+
+    An edge scores high when the edge before or after it has the same φ slope
+    (curvature) and z0 (origin on the beam line) within the widths measured on
+    true segments — the idea of classical triplet seeding.  Use it with
+    :data:`BASELINE_THRESHOLD`.
     """
     from hepml_course.tracking.graph import EDGE_FEATURES, EDGE_SCALES
 
-    i = EDGE_FEATURES.index("phi_slope")
-    slope = graph.edges[:, i] * EDGE_SCALES[i]
-    return np.clip(1.0 - np.abs(slope) / cuts.phi_slope_max, 0.0, 1.0)
+    i = EDGE_FEATURES.index("triplet")
+    return graph.edges[:, i] * EDGE_SCALES[i]
 
 
 @dataclass

@@ -18,7 +18,7 @@ from hepml_course.data.rootio import sha256sum
 from hepml_course.tracking.graph import GeometricCuts, build_graph
 from hepml_course.tracking.pipeline import PRETRAINED, TEST, TRAIN, load_events
 
-DEFAULT_EPOCHS = 60
+DEFAULT_EPOCHS = 25
 DEFAULT_SEED = 6
 HIDDEN = 32
 ITERATIONS = 4

@@ -4,10 +4,12 @@ import numpy as np
 import pytest
 
 from hepml_course.tracking.graph import (
+    EDGE_FEATURES,
     GeometricCuts,
     build_graph,
     build_graph_naive,
     graph_quality,
+    segment_pairs,
     true_segments,
 )
 from hepml_course.tracking.hits import make_hits
@@ -41,7 +43,8 @@ def test_fast_and_naive_builders_agree_and_keep_true_segments():
     quality = graph_quality(hits, fast, pt_min_gev=0.7)
     assert quality["efficiency"] > 0.97
     assert 0 < quality["purity"] < 1
-    assert fast.nodes.shape == (len(hits), 3) and fast.edges.shape == (fast.n_edges, 5)
+    assert fast.nodes.shape == (len(hits), 3)
+    assert fast.edges.shape == (fast.n_edges, len(EDGE_FEATURES))
 
 
 def test_phi_wraparound_edges_are_found():
@@ -74,3 +77,20 @@ def test_fit_without_truth_is_a_clear_error():
     )
     with pytest.raises(ValueError, match="no true segment"):
         GeometricCuts.fit([hits])
+
+
+def test_segment_pairs_join_consecutive_edges():
+    senders = np.array([0, 1, 1, 5])
+    receivers = np.array([1, 2, 3, 6])
+    i, j = segment_pairs(senders, receivers)
+    assert sorted(zip(i.tolist(), j.tolist(), strict=True)) == [(0, 1), (0, 2)]
+
+
+def test_triplet_compatibility_separates_true_from_fake_edges():
+    train = [helix_event(40, seed=s) for s in range(3)]
+    cuts = GeometricCuts.fit(train, pt_min_gev=0.5, quantile=1.0)
+    assert cuts.slope_sigma > 0 and cuts.z0_sigma > 0
+    graph = build_graph(helix_event(150, seed=10), cuts)
+    triplet = graph.edges[:, EDGE_FEATURES.index("triplet")]
+    assert 0 <= triplet.min() and triplet.max() <= 1
+    assert np.median(triplet[graph.y]) > 0.5 > np.median(triplet[~graph.y])
