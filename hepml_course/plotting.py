@@ -21,9 +21,30 @@ def use_style() -> None:
     plt.rcParams.update({"figure.figsize": (7, 5.5), "font.size": 16})
 
 
-def label(ax: plt.Axes | None = None, text: str = "Simulation", lumi: float | None = None) -> None:
-    """Experiment label: "hepml-course Simulation", √s = 13 TeV, optional luminosity (fb⁻¹)."""
-    mplhep.label.exp_label(exp=LABEL_TEXT, text=text, lumi=lumi, com=13, ax=ax, data=False, loc=0)
+def label(
+    ax: plt.Axes | None = None,
+    text: str = "Simulation",
+    lumi: float | None = None,
+    com_tev: float | None = 13,
+) -> None:
+    """Experiment label: "hepml-course <text>" on the left, luminosity and √s on the right.
+
+    Parameters
+    ----------
+    ax
+        Axes to label (the current ones if None).
+    text
+        Text after the experiment name ("Simulation", "Simulation Preliminary" ...).
+    lumi
+        Integrated luminosity in fb⁻¹, or None to leave it out.
+    com_tev
+        Centre-of-mass energy in TeV, or None for samples without collisions
+        (a calorimeter test beam, a particle gun).
+    """
+    # data=True: mplhep would otherwise prepend its own "Simulation" to ``text``
+    mplhep.label.exp_label(
+        exp=LABEL_TEXT, text=text, lumi=lumi, com=com_tev, ax=ax, data=True, loc=0
+    )
 
 
 def ratio_axes(figsize: tuple[float, float] = (7, 7)) -> tuple[plt.Figure, plt.Axes, plt.Axes]:
