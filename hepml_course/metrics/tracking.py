@@ -241,18 +241,23 @@ def fit_scaling_exponent(n: Sequence[float], seconds: Sequence[float]) -> float:
     return float(np.polyfit(np.log(n), np.log(t), 1)[0])
 
 
-def measure(func: Callable[[], Any], repeats: int = 3) -> tuple[float, float]:
+def measure(
+    func: Callable[[], Any], repeats: int = 3, memory: bool = True
+) -> tuple[float, float]:
     """Best wall time (s) of ``repeats`` calls and the peak Python/NumPy memory (MB).
 
-    The memory is the peak traced by :mod:`tracemalloc` (NumPy reports its
-    buffers to it; TensorFlow's own allocator does not, so it is a lower bound
-    for TensorFlow work).
+    The memory is the peak traced by :mod:`tracemalloc` during one more call
+    (NumPy reports its buffers to it; TensorFlow's own allocator does not, so
+    it is a lower bound for TensorFlow work); NaN with ``memory=False``, which
+    skips that call.
     """
     best = float("inf")
     for _ in range(max(1, repeats)):
         start = time.perf_counter()
         func()
         best = min(best, time.perf_counter() - start)
+    if not memory:
+        return best, float("nan")
     tracemalloc.start()
     try:
         func()

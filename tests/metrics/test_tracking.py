@@ -83,3 +83,8 @@ def test_scaling_exponent():
 def test_measure_reports_time_and_memory():
     seconds, mb = measure(lambda: np.ones(2**20), repeats=1)
     assert seconds > 0 and mb >= 7.9  # 8 MB of float64
+
+
+def test_measure_without_memory():
+    seconds, mb = measure(lambda: None, repeats=2, memory=False)
+    assert seconds >= 0 and np.isnan(mb)
