@@ -23,10 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m hepml_course.bench unfolding")
     p.add_argument("--events", type=int, default=None, help="events per sample (default: all)")
     p.add_argument("--iterations", type=int, default=3, help="OmniFold iterations")
-    p.add_argument("--replicas", type=int, default=8, help="OmniFold bootstrap replicas")
+    p.add_argument("--replicas", type=int, default=5, help="OmniFold bootstrap replicas")
     p.add_argument("--ibu-replicas", type=int, default=100, help="IBU bootstrap replicas")
     p.add_argument("--ibu-iterations", type=int, default=4, help="IBU iterations")
-    p.add_argument("--epochs", type=int, default=15, help="maximum epochs per classifier")
+    p.add_argument("--epochs", type=int, default=12, help="maximum epochs per classifier")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--path", default=None, help="another unfolding.root (e.g. a larger one)")
     return p
@@ -40,7 +40,7 @@ def run(argv: list[str]) -> dict:
     args = _parser().parse_args(argv)
     sim = load_sample("sim", args.events, args.path)
     nature = load_sample("nature", args.events, args.path)
-    settings = {"n_iterations": args.iterations, "epochs": args.epochs}
+    settings = {"n_iterations": args.iterations, "epochs": args.epochs, "patience": 2}
     stress = unfold_all(
         sim,
         nature,
