@@ -77,3 +77,13 @@ def test_bad_graphs_are_clear_errors(trained, graphs):
         trained.predict(dataclasses.replace(g, senders=g.senders + 10**6))
     with pytest.raises(GraphError, match="truth labels"):
         EdgeClassifier(hidden=4, iterations=1).fit([dataclasses.replace(g, y=None)])
+
+
+@pytest.mark.slow
+def test_training_command_writes_loadable_weights(tmp_path, capsys):
+    from hepml_course.tracking.train import main
+
+    out = tmp_path / "w.npz"
+    assert main(["--epochs", "1", "--out", str(out)]) == 0
+    assert "sha256" in capsys.readouterr().out
+    assert EdgeClassifier.load(out).n_parameters > 10_000

@@ -58,3 +58,30 @@ def test_edge_pt_is_the_inner_hit_particle_pt(chain):
     _, _, test, graphs, _ = chain
     pt = pipeline.edge_pt(test[0], graphs[0])
     assert np.all(np.isfinite(pt)) and pt.min() >= 0.49
+
+
+def test_empty_event_and_edgeless_graph_give_defined_results(chain):
+    from hepml_course.tracking.hits import make_hits
+
+    model = EdgeClassifier.load(pipeline.PRETRAINED)
+    _, cuts, _, _, _ = chain
+    empty = make_hits({k: [] for k in ("x", "y", "z", "volume", "layer", "particle")})
+    lonely = make_hits(
+        {"x": [32.0], "y": [0.0], "z": [0.0], "volume": [8], "layer": [2], "particle": [0]},
+        {"pt": [2.0], "eta": [0.0], "nhits": [1]},
+    )
+    for hits in (empty, lonely):
+        graph = build_graph(hits, cuts)
+        assert graph.n_edges == 0
+        scores = model.predict(graph)
+        assert scores.shape == (0,)
+        if graph.y is not None:
+            result = pipeline.evaluate([hits], [graph], [scores])
+            assert np.isnan(result.edge_efficiency) and np.isnan(result.fake_rate)
+
+
+def test_event_without_hit_collection_is_a_clear_error():
+    from hepml_course.tracking.hits import HitsError, event_hits
+
+    with pytest.raises(HitsError, match="collections 'Hit' and 'Particle'"):
+        event_hits({"Jet": []})
