@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from hepml_course.tracking.graph import Graph
 from hepml_course.tracking.hits import Hits
@@ -74,6 +75,7 @@ def scaling_plot(
     for name, (n, t) in series.items():
         alpha = fit_scaling_exponent(n, t)
         ax.loglog(n, t, "o-", label=rf"{name} ($\propto n^{{{alpha:.2f}}}$)")
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("hits per event")
     ax.set_ylabel("time [s]")
     ax.legend(fontsize=12)
