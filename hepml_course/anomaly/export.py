@@ -61,8 +61,9 @@ def axol1tl_encoder(events: ak.Array | None = None, seed: int = 0, epochs: int =
     Returns
     -------
     keras.Model
-        QKeras model ``axo_encoder``: input (None, 57) scaled as
-        :class:`~hepml_course.anomaly.features.FeatureScaler`, output (None, 3) = μ.
+        QKeras model ``axo_encoder``: input (None, 57) scaled by
+        :class:`~hepml_course.anomaly.features.FeatureScaler` (log(1 + pT/GeV), η/3, φ/π;
+        :func:`l1_inputs` applies it), output (None, 3) = μ.
     """
     train = _background_train(events, seed)
     vae = TriggerVAE(seed=seed)

@@ -8,7 +8,7 @@ efficiencies at fixed rates, :func:`run_dqm` runs the data-quality study.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import awkward as ak
@@ -41,7 +41,7 @@ class TriggerModels:
     vae: TriggerVAE
     teacher: ConvTeacher
     student: CicadaStudent
-    scaler: FeatureScaler = field(default_factory=FeatureScaler)
+    scaler: FeatureScaler
 
     def scores(self, events: ak.Array) -> dict[str, np.ndarray]:
         """Score of every model for ``events``: name → array."""

@@ -42,9 +42,12 @@ def test_images_in_gev_and_log_scaled():
 
 def test_scaler_and_errors():
     x = l1_features(toy_events(4))
-    scaled = FeatureScaler(pt_scale_gev=64.0).transform(x)
-    np.testing.assert_allclose(scaled[:, 0], x[:, 0] / 64.0)
+    scaled = FeatureScaler().transform(x)
+    np.testing.assert_allclose(scaled[:, 0], np.log1p(x[:, 0]), rtol=1e-6)
     np.testing.assert_allclose(scaled[:, 4], x[:, 4] / 3.0, rtol=1e-6)
+    np.testing.assert_allclose(scaled[:, 5], x[:, 5] / np.pi, rtol=1e-6)
+    linear = FeatureScaler(log_pt=False, pt_scale_gev=64.0).transform(x)
+    np.testing.assert_allclose(linear[:, 3], x[:, 3] / 64.0, rtol=1e-6)
     with pytest.raises(ValueError, match="shape"):
         FeatureScaler().transform(x[:, :50])
     x[0, 0] = np.nan

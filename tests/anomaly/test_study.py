@@ -1,0 +1,57 @@
+"""Physics performance on the shipped l1 sample (fresh, seeded training; ≈ 1 min CPU)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hepml_course import data
+from hepml_course.anomaly import study
+from hepml_course.anomaly.evaluate import best_per_signal
+from hepml_course.anomaly.sample import split_l1
+from hepml_course.metrics.trigger import rate_khz_to_acceptance
+
+
+@pytest.fixture(scope="module")
+def events():
+    return data.load("l1")
+
+
+@pytest.fixture(scope="module")
+def table(events):
+    sample = split_l1(events, seed=0)
+    models = study.train_trigger_models(sample.train, seed=0, epochs=15, teacher_epochs=8)
+    return study.trigger_table(
+        study.score_all(sample, models), study.score_all(sample, baselines=True)
+    )
+
+
+def test_rates_reach_below_one_khz(table):
+    rates = table["rates_khz"]
+    assert rates[:2] == [10.0, 1.0]
+    assert 0.0 < rates[2] < 1.0  # the shipped statistics support sub-kHz rates
+
+
+def test_anomaly_triggers_select_unseen_signals(table):
+    acceptance = rate_khz_to_acceptance(10.0)
+    for name in ("autoencoder", "axol1tl_vae", "cicada_teacher", "cicada_student"):
+        for signal, per_rate in table["models"][name].items():
+            # far above what a random trigger at the same rate would keep
+            assert per_rate["10"] > 100 * acceptance, (name, signal)
+
+
+def test_best_autoencoder_against_cut_based_triggers(table):
+    models = best_per_signal(table["models"], "10")
+    cuts = best_per_signal(table["baselines"], "10")
+    wins = [s for s in models if models[s][1] > cuts[s][1]]
+    # measured (seed 0): the dense AE wins for A → 4ℓ (0.82 vs 0.60) and LQ → bτ
+    # (0.54 vs 0.45); h⁰ → ττ (0.17 vs 0.18) and H± → τν (0.07 vs 0.11) stay behind
+    assert {"A_4l", "LQ_btau"} <= set(wins), (models, cuts)
+    for signal in models:
+        assert models[signal][1] > 0.5 * cuts[signal][1], (signal, models, cuts)
+
+
+def test_dqm_flags_every_fault(events):
+    result = study.run_dqm(events, n_train=1000, n_test=400, seed=0).results
+    for fault, r in result.items():
+        assert r["false_rate"] <= 0.03, fault
+        assert r["detection_rate"] >= 0.9, fault
