@@ -241,9 +241,7 @@ def fit_scaling_exponent(n: Sequence[float], seconds: Sequence[float]) -> float:
     return float(np.polyfit(np.log(n), np.log(t), 1)[0])
 
 
-def measure(
-    func: Callable[[], Any], repeats: int = 3, memory: bool = True
-) -> tuple[float, float]:
+def measure(func: Callable[[], Any], repeats: int = 3, memory: bool = True) -> tuple[float, float]:
     """Best wall time (s) of ``repeats`` calls and the peak Python/NumPy memory (MB).
 
     The memory is the peak traced by :mod:`tracemalloc` during one more call
