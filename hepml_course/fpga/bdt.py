@@ -19,6 +19,7 @@ import math
 import os
 import re
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,14 @@ def ap_include_dir() -> Path:
     if not (path / "ap_fixed.h").exists():
         raise FileNotFoundError(f"ap_fixed.h not found in {path}: reinstall hls4ml==1.3.0")
     return path
+
+
+def _python_on_path() -> None:
+    """Put this interpreter first on PATH: conifer compiles with ``python3 -m pybind11``."""
+    bindir = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if path.split(os.pathsep)[0] != bindir:
+        os.environ["PATH"] = bindir + os.pathsep + path
 
 
 def train_bdt(
@@ -79,6 +88,7 @@ def pipeline_latency(clf: Any) -> int:
 def _convert(clf: Any, backend: str, output_dir: Path, fixed: FixedPoint) -> Any:
     import conifer
 
+    _python_on_path()
     module = conifer.backends.cpp if backend == "cpp" else conifer.backends.vhdl
     cfg = module.auto_config()
     cfg["OutputDir"] = str(output_dir)

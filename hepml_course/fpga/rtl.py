@@ -174,6 +174,12 @@ class VerilogProject:
     clock_period_ns: float
     model: Any
 
+    @property
+    def estimated_ff(self) -> int:
+        """da4ml's count of pipeline register bits (flip-flops)."""
+        pipe = getattr(self.model, "_pipe", None)
+        return int(pipe.reg_bits) if pipe is not None else 0
+
     def sources(self) -> list[Path]:
         """Verilog files of the design (without the lookup-table helper, unused here)."""
         src = self.path / "src"
