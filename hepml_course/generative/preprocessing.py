@@ -13,21 +13,27 @@ layer by layer (layers of ``layer_sizes`` voxels, in voxel order):
 
 Empty voxels (below the readout threshold) would all sit at ``log ε``: a spike
 that continuous generators cannot reproduce.  During training they are
-*dequantised* — filled with uniform noise between 0 and the voxel's
-threshold, drawn afresh every epoch — which makes the distribution
-continuous (the layer energies are computed before the noise is added).
+*dequantised* — given a small random energy ``thr · exp(−u)``, u uniform in
+[gap, gap + span] (drawn afresh every epoch), where ``thr`` is the voxel's
+readout threshold — which makes the distribution continuous while leaving a
+gap of ``gap`` e-folds below the threshold between "empty" and "hit"
+voxels (a generator that blurs the two populations would otherwise turn many
+empty cells into spurious hits).  Layer energies are computed before the
+noise is added.
 
 Every column is then standardised (mean 0, standard deviation 1 over the
 training set).  The condition is ``log(E_inc / 1 GeV)``, standardised too.
 
 The inverse transform undoes the steps: voxel energy = fraction × layer
-energy; every voxel below the smallest positive energy that voxel had in
-training in its layer — the reference's zero-suppression threshold —
-is set to zero (this removes the dequantisation noise and gives generated
-showers the reference's sparsity; voxels never hit in training, e.g. dead
-cells, stay empty); the surviving voxels are rescaled so that each layer keeps
-its generated energy.  Generated values outside the range seen in training
-are clipped to it first (a guard against generator overshoots).
+energy.  The readout threshold ``thr`` of each voxel is the smallest positive
+energy seen in training in its layer (voxels never hit in training, e.g. dead
+cells, stay empty); the boundary between empty and hit lies in the middle of
+the dequantisation gap: values below ``thr · exp(−gap/2)`` become 0 (this
+removes the dequantisation noise and gives generated showers the reference's
+sparsity) and values between that and ``thr`` become ``thr``.  The surviving
+voxels are rescaled so that each layer keeps its generated energy.  Generated
+values outside the range seen in training are clipped to it first (a guard
+against generator overshoots).
 """
 
 from __future__ import annotations
@@ -51,6 +57,9 @@ class ShowerPreprocessor:
     ----------
     eps
         Floor added to the fractions before the logarithm.
+    gap, span
+        Dequantisation of empty voxels: energy ``thr · exp(−u)``, u uniform
+        in [gap, gap + span] (e-folds below the readout threshold).
     layer_sizes
         Number of voxels of each layer, in voxel order (e.g.
         ``[s.stop - s.start for s in geometry.layer_slices]``); ``None`` treats
@@ -59,6 +68,8 @@ class ShowerPreprocessor:
 
     eps: float = 1e-6
     layer_sizes: tuple[int, ...] | None = None
+    gap: float = 1.0
+    span: float = 2.0
     mean_: np.ndarray | None = field(default=None, repr=False)
     std_: np.ndarray | None = field(default=None, repr=False)
     cond_mean_: float = 0.0
@@ -106,13 +117,14 @@ class ShowerPreprocessor:
             )
         noised = voxels
         if rng is not None:
-            noise = rng.uniform(size=voxels.shape) * self.noise_gev_[None, :]
-            noised = np.where(voxels > 0, voxels, noise)
+            u = rng.uniform(self.gap, self.gap + self.span, size=voxels.shape)
+            noised = np.where(voxels > 0, voxels, self.noise_gev_[None, :] * np.exp(-u))
         shapes, energies = [], []
         for a, b in self._bounds():
             e_layer = voxels[:, a:b].sum(axis=1)
             if rng is not None:  # an empty layer gets an energy below its threshold
-                noise = rng.uniform(size=len(e_layer)) * self.noise_gev_[a:b].min()
+                u = rng.uniform(self.gap, self.gap + self.span, size=len(e_layer))
+                noise = self.noise_gev_[a:b].min() * np.exp(-u)
                 e_layer_log = np.where(e_layer > 0, e_layer, noise)
             else:
                 e_layer_log = e_layer
@@ -205,8 +217,9 @@ class ShowerPreprocessor:
             e_layer = np.clip(np.exp(raw[:, self.n_voxels_ + k]) - self.eps, 0.0, None) * e_inc
             frac = np.clip(np.exp(raw[:, a:b]) - self.eps, 0.0, None)
             layer = frac * e_layer[:, None]
-            # (1 - 1e-4): a voxel exactly at threshold must survive float32 rounding
-            layer[layer < (1 - 1e-4) * self.threshold_gev_[None, a:b]] = 0.0
+            thr = self.threshold_gev_[None, a:b]
+            hit = layer >= thr * np.exp(-0.5 * self.gap)
+            layer = np.where(hit, np.maximum(layer, thr), 0.0)
             kept = layer.sum(axis=1)
             scale = np.divide(e_layer, kept, out=np.zeros_like(kept), where=kept > 0)
             voxels[:, a:b] = layer * scale[:, None]
@@ -217,6 +230,8 @@ class ShowerPreprocessor:
         self._require_fit()
         return {
             "eps": self.eps,
+            "gap": self.gap,
+            "span": self.span,
             "mean": self.mean_.tolist(),
             "std": self.std_.tolist(),
             "cond_mean": self.cond_mean_,
@@ -233,6 +248,8 @@ class ShowerPreprocessor:
         """Rebuild a fitted preprocessor from :meth:`to_dict` output."""
         return cls(
             eps=float(state["eps"]),
+            gap=float(state.get("gap", 1.0)),
+            span=float(state.get("span", 2.0)),
             mean_=np.asarray(state["mean"], dtype=np.float64),
             std_=np.asarray(state["std"], dtype=np.float64),
             cond_mean_=float(state["cond_mean"]),

@@ -1,0 +1,22 @@
+"""``python -m hepml_course.bench generative`` prints the issue's keys (small settings)."""
+
+from __future__ import annotations
+
+from hepml_course.bench import available, load
+
+
+def test_generative_benchmark_keys():
+    assert "generative" in available()
+    out = load("generative").run(
+        ["--n-test", "300", "--low-level-epochs", "2", "--energies", "10,50", "--n-speed", "300"]
+    )
+    assert set(out["generators"]) == {"vae", "gan", "flow_matching"}
+    for row in out["generators"].values():
+        assert set(row) == {"auc_high_level", "auc_low_level", "fpd", "w1_mean", "showers_per_s"}
+        assert 0 <= row["auc_high_level"] <= 1 and row["showers_per_s"] > 0
+    ref = out["reference"]
+    assert set(ref) == {"auc_high_level", "auc_low_level", "showers_per_s"}
+    assert set(ref["showers_per_s"]) == {"10", "50"}
+    # the simulator is slower at higher energy: its cost grows with the number of spots
+    assert ref["showers_per_s"]["10"] > ref["showers_per_s"]["50"]
+    assert "shipped" in out["setup"]["weights"]
