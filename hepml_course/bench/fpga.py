@@ -31,7 +31,7 @@ def run(argv: list[str]) -> dict:
     """Train every model, deploy it and return the benchmark JSON."""
     parser = argparse.ArgumentParser(prog="python -m hepml_course.bench fpga")
     parser.add_argument("--max-jets", type=int, default=None)
-    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--models", default=",".join([*MODELS, "bdt"]))
     parser.add_argument("--no-synth", action="store_true")
     parser.add_argument("--out", default=None)

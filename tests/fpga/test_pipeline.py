@@ -8,6 +8,7 @@ from hepml_course.fpga.report import BENCH_KEYS, table
 from tests.fpga.conftest import need
 
 
+@pytest.mark.slow
 def test_deploy_small_tagger_without_vendor_tools(small_q6, toy_data, tmp_path):
     need("g++")
     need("verilator")
