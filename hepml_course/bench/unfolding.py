@@ -27,6 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--ibu-replicas", type=int, default=100, help="IBU bootstrap replicas")
     p.add_argument("--ibu-iterations", type=int, default=4, help="IBU iterations")
     p.add_argument("--epochs", type=int, default=12, help="maximum epochs per classifier")
+    p.add_argument(
+        "--central",
+        choices=("nominal", "ensemble"),
+        default="ensemble",
+        help="OmniFold central value: the single nominal fit or the ensemble mean",
+    )
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--path", default=None, help="another unfolding.root (e.g. a larger one)")
     return p
@@ -48,6 +54,7 @@ def run(argv: list[str]) -> dict:
         ibu_replicas=args.ibu_replicas,
         ibu_iterations=args.ibu_iterations,
         seed=args.seed,
+        central=args.central,
         **settings,
     )
     half_sim, half_data = split_closure(sim)
@@ -57,6 +64,7 @@ def run(argv: list[str]) -> dict:
         omnifold_replicas=args.replicas,
         ibu_replicas=0,
         seed=args.seed + 100,
+        central=args.central,
         **settings,
     )
     return {

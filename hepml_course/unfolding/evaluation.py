@@ -71,6 +71,7 @@ def unfold_all(
     seed: int = 0,
     extra: tuple[str, ...] = (),
     bins: dict[str, np.ndarray] | None = None,
+    central: str = "nominal",
     **omnifold_kwargs: object,
 ) -> dict[str, UnfoldingResult]:
     """Unfold ``data`` with the simulation ``sim`` by OmniFold and IBU and collect histograms.
@@ -95,7 +96,13 @@ def unfold_all(
         after the fact.
     bins
         Bin edges per observable (default :data:`~hepml_course.unfolding.sample.BINS`).
+    central
+        OmniFold central value: ``"nominal"`` (the single fit on the unresampled
+        samples) or ``"ensemble"`` (mean of the nominal and all bootstrap replicas,
+        which averages out part of the network variance; needs replicas).
     """
+    if central not in {"nominal", "ensemble"}:
+        raise ValueError(f"central must be 'nominal' or 'ensemble', got {central!r}")
     observables = observables or sim.observables
     if omnifold is None:
         omnifold = OmniFold(seed=seed, **omnifold_kwargs).fit(  # type: ignore[arg-type]
@@ -120,6 +127,8 @@ def unfold_all(
         )
         nominal = histogram(g[m], edges, w[m])
         reps = None if replicas is None else weighted_histograms(g, m, edges, replicas)
+        if central == "ensemble" and reps is not None:
+            nominal = np.vstack([nominal, reps]).mean(axis=0)
         res.unfolded["omnifold"] = nominal
         res.covariance["omnifold"] = _cov(reps, nominal, histogram(g[m], edges, w[m] ** 2))
         if obs in observables:

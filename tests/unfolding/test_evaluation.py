@@ -50,7 +50,14 @@ def test_omnifold_ensemble_and_unfold_all(toy_pair):
     assert h.shape == (2, len(EDGES) - 1)
 
     results = unfold_all(
-        small_sim, small_data, ibu_replicas=10, seed=2, bins=TOY_BINS, omnifold_replicas=2, **FAST
+        small_sim,
+        small_data,
+        ibu_replicas=10,
+        seed=2,
+        bins=TOY_BINS,
+        omnifold_replicas=2,
+        central="ensemble",
+        **FAST,
     )
     assert set(results) == {"a", "b"}
     for r in results.values():
@@ -73,3 +80,9 @@ def test_split_closure_halves(toy_pair):
     a, b = split_closure(sim)
     assert len(a) + len(b) == len(sim)
     assert np.array_equal(a.gen, sim.gen[::2]) and np.array_equal(b.gen, sim.gen[1::2])
+
+
+def test_unknown_central_value_is_rejected(toy_pair):
+    sim, data = toy_pair
+    with pytest.raises(ValueError, match="central"):
+        unfold_all(sim, data, central="median", bins=TOY_BINS)
