@@ -60,3 +60,16 @@ def test_qkeras_emulation_is_bit_exact(small_q6, toy_data, tmp_path):
         assert report.per_layer_max_abs_diff[layer] == 0.0, layer
     assert report.softmax_argmax_agreement >= 0.99
     assert "emulated_logits" not in report.as_dict()
+
+
+@pytest.mark.slow
+def test_distributed_arithmetic_emulation_is_bit_exact(small_q6, toy_data, tmp_path):
+    need("g++")
+    x = small_q6.scaler.transform(toy_data[2][:500])
+    settings = convert.HLSSettings(strategy="distributed_arithmetic")
+    cfg = convert.enable_trace(convert.hls_config(small_q6.model, settings))
+    hls_model = convert.convert(
+        small_q6.model, tmp_path / "hls_da", settings, cfg=cfg, compile_model=False
+    )
+    report = emulate.bit_accuracy(small_q6.model, hls_model, x)
+    assert report.exact_fraction == 1.0 and report.argmax_agreement == 1.0
