@@ -40,11 +40,10 @@ def test_benchmark_meets_the_chapter_targets():
     assert set(models) == set(MODEL_NAMES)
     acc = {k: v["accuracy"] for k, v in models.items()}
     best_particle = max(("deepsets", "part"), key=lambda k: acc[k])
-    # measured (chapter configuration, shipped data): bdt 0.685, dnn 0.685,
-    # deepsets 0.68-0.70, part 0.66; the "+0.02" target for the particle
-    # models is met only with longer training (--long), so the margins here are
-    # the ones the chapter's budget supports
+    # measured (chapter configuration, shipped data, seed 0): bdt 0.685, dnn 0.688,
+    # deepsets 0.701, part 0.660 (under-trained within the notebook budget); the
+    # issue's "+0.02 over the DNN" is not reached in this configuration (+0.013)
     assert acc["dnn"] >= acc["bdt"] - 0.01
-    assert acc[best_particle] >= acc["dnn"] - 0.01
+    assert acc[best_particle] >= acc["dnn"]
     assert models[best_particle]["auc"]["t"] >= 0.95
     assert models[best_particle]["auc"]["g"] > models["dnn"]["auc"]["g"]
