@@ -22,8 +22,11 @@ from hepml_course.fpga.tools import ToolMissingError, which
 
 #: clock of the open-source flow: 200 MHz
 CLOCK_NS = 5.0
-#: da4ml pipelining: largest adder delay (da4ml units) between two register stages.  With
-#: 4, Yosys's routing-free timing estimate of the 6-bit tagger's stages stays below 5 ns.
+#: da4ml pipelining: largest adder delay (da4ml units) between two register stages.  With 4,
+#: the 6-bit, 75 %-pruned tagger has 8 cycles of latency; Yosys's routing-free timing
+#: estimate (generic Xilinx 7-series cell delays) of its slowest stage was 7.3 ns, so a
+#: smaller cut-off (more stages) is needed to be sure of 200 MHz: check
+#: ``extra["yosys_critical_path_ns"]`` in the report.
 PIPELINE_DELAY = 4.0
 
 
