@@ -50,6 +50,7 @@ class TriggerModels:
         return {
             "autoencoder": self.ae.score(x),
             "axol1tl_vae": self.vae.score(x),
+            "vae_kl": self.vae.kl_score(x),
             "cicada_teacher": self.teacher.score(scale_images(images)),
             "cicada_student": self.student.score(images),
         }
