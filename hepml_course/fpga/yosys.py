@@ -25,7 +25,10 @@ FF_CELLS = re.compile(r"^(FD[CPRS]E|FD[CPRS]E_1|FDRE|FDSE|FDCE|FDPE|\$_DFF.*|\$_
 DSP_CELLS = re.compile(r"^DSP48E[12]$|^DSP48$")
 BRAM18_CELLS = re.compile(r"^RAMB18.*")
 BRAM36_CELLS = re.compile(r"^RAMB36.*")
-LUTRAM_CELLS = re.compile(r"^RAM(32|64|128|256)[MX].*|^RAM(16|32|64|128|256)X1[SD].*")
+#: LUT-RAM and LUT shift registers (SRL16E/SRLC32E) occupy LUTs too
+LUTRAM_CELLS = re.compile(
+    r"^RAM(32|64|128|256)[MX].*|^RAM(16|32|64|128|256)X1[SD].*|^SRLC?(16|32)E$"
+)
 CARRY_CELLS = re.compile(r"^CARRY[48]$")
 
 

@@ -15,6 +15,7 @@ STAT = """
      LUT6                          320
      RAMB36E2                        1
      DSP48E2                         2
+     SRL16E                          5
      IBUF                           17
 
 """
@@ -24,7 +25,7 @@ def test_parse_stat_and_resources():
     cells = yosys.parse_stat("noise\n" + STAT)
     assert cells["LUT6"] == 320 and cells["FDRE"] == 300
     res = yosys.resources_from_cells(cells)
-    assert res == {"lut": 670, "ff": 300, "dsp": 2, "bram": 2, "carry": 40}
+    assert res == {"lut": 675, "ff": 300, "dsp": 2, "bram": 2, "carry": 40}
 
 
 def test_parse_stat_needs_a_stat_block():
