@@ -15,6 +15,7 @@ level, then an adder tree over the trees: ``1 + depth + ceil(log2(n_trees))`` cy
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -90,11 +91,15 @@ def _convert(clf: Any, backend: str, output_dir: Path, fixed: FixedPoint) -> Any
 
     _python_on_path()
     module = conifer.backends.cpp if backend == "cpp" else conifer.backends.vhdl
+    output_dir = Path(output_dir).resolve()
+    output_dir.mkdir(parents=True, exist_ok=True)
     cfg = module.auto_config()
     cfg["OutputDir"] = str(output_dir)
     cfg["ProjectName"] = "bdt"
     cfg["Precision"] = fixed.hls()
-    return conifer.converters.convert_from_sklearn(clf, cfg)
+    # conifer compiles its fixed-point converter in ./.fp_converter_*: keep it in the project
+    with contextlib.chdir(output_dir):
+        return conifer.converters.convert_from_sklearn(clf, cfg)
 
 
 def cpp_emulation(clf: Any, output_dir: str | Path, fixed: FixedPoint | None = None) -> Any:
@@ -144,7 +149,9 @@ def vhdl_project(clf: Any, output_dir: str | Path, fixed: FixedPoint | None = No
     conifer.backends.vhdl.set_simulator("ghdl")
     start = time.perf_counter()
     model = _convert(clf, "vhdl", Path(output_dir), fixed or FixedPoint())
-    if not model.compile():
+    with contextlib.chdir(Path(output_dir).resolve()):
+        compiled = model.compile()
+    if not compiled:
         raise RuntimeError(f"GHDL could not analyse the VHDL: see {output_dir}/ghdl_compile.log")
     return VHDLProject(model, Path(output_dir), time.perf_counter() - start)
 
