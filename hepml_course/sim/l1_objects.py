@@ -33,6 +33,8 @@ from dataclasses import dataclass
 import awkward as ak
 import numpy as np
 
+from hepml_course.jagged import jagged_isin
+
 #: η boundaries of the 14 calorimeter regions (7 per side, |η| < 3), CMS-like.
 _ETA_EDGES_POSITIVE = (0.348, 0.696, 1.044, 1.392, 1.74, 2.172, 3.0)
 REGION_ETA_EDGES = np.array(
@@ -89,11 +91,6 @@ class L1Response:
     max_eg: int = 4
     max_muons: int = 4
     max_jets: int = 10
-
-
-def _jagged_isin(values: ak.Array, test: tuple[int, ...]) -> ak.Array:
-    flat = np.isin(ak.to_numpy(ak.flatten(values)), np.asarray(test))
-    return ak.unflatten(flat, ak.num(values))
 
 
 def _round(values: ak.Array, step: float) -> ak.Array:
@@ -220,7 +217,7 @@ def emulate(
     """
     p4 = final_state.p
     abs_id = np.abs(final_state.id)
-    invisible = _jagged_isin(abs_id, NEUTRINOS)
+    invisible = jagged_isin(abs_id, NEUTRINOS)
     is_mu = abs_id == 13
     calo = p4[~invisible & ~is_mu]
     n_events = len(p4)

@@ -14,6 +14,7 @@ import numpy as np
 
 from hepml_course.data.pythia import final_state, generate_events, make_pythia, sigma_pb
 from hepml_course.data.spec import Branch, DatasetSpec, Shard, ShardOutput, even_shards
+from hepml_course.jagged import jagged_isin
 from hepml_course.sim.muon_response import MuonResponse
 
 NAME = "dimuon"
@@ -155,7 +156,7 @@ def run_shard(shard: Shard) -> ShardOutput:
     reco_p4 = vector.zip({"pt": reco["pt"], "eta": reco["eta"], "phi": reco["phi"], "mass": 0.1057})
     iso = _isolation(reco_p4, charged)
 
-    invisible = _jagged_isin(abs_id, NEUTRINOS)
+    invisible = jagged_isin(abs_id, NEUTRINOS)
     visible = p4[~invisible & ~is_mu]
     jets = _jets(visible)
 
@@ -190,14 +191,8 @@ def run_shard(shard: Shard) -> ShardOutput:
 _CHARGED_IDS = np.array([11, 13, 211, 321, 2212, 3112, 3222, 3312, 3334])
 
 
-def _jagged_isin(values: ak.Array, test: np.ndarray | tuple) -> ak.Array:
-    """``np.isin`` for a jagged (events × particles) array."""
-    flat = np.isin(ak.to_numpy(ak.flatten(values)), np.asarray(test))
-    return ak.unflatten(flat, ak.num(values))
-
-
 def _is_charged(pdg_id: ak.Array) -> ak.Array:
-    return _jagged_isin(np.abs(pdg_id), _CHARGED_IDS)
+    return jagged_isin(np.abs(pdg_id), _CHARGED_IDS)
 
 
 SPEC = DatasetSpec(

@@ -26,6 +26,7 @@ from hepml_course.data.errors import GenerationError
 from hepml_course.data.jet_substructure import HLF_FEATURES, groomed_features, zlogz
 from hepml_course.data.pythia import final_state, make_pythia, sigma_pb
 from hepml_course.data.spec import Branch, DatasetSpec, Shard, ShardOutput, even_shards
+from hepml_course.jagged import jagged_isin
 
 NAME = "jets"
 CLASS_NAMES: tuple[str, ...] = ("g", "q", "w", "z", "t")
@@ -167,11 +168,6 @@ def plan(n_events: int, seed: int) -> list[Shard]:
     return shards
 
 
-def _jagged_isin(values: ak.Array, test: tuple) -> ak.Array:
-    flat = np.isin(ak.to_numpy(ak.flatten(values)), np.asarray(test))
-    return ak.unflatten(flat, ak.num(values))
-
-
 def _delta_r(eta1, phi1, eta2, phi2):
     dphi = np.mod(phi1 - phi2 + np.pi, 2 * np.pi) - np.pi
     return np.sqrt((eta1 - eta2) ** 2 + dphi**2)
@@ -213,7 +209,7 @@ def _truth(events: ak.Array, process: str) -> dict:
     mother_id = aid[prt.mother1]
     quark = (aid >= 1) & (aid <= 5)
     # decay quarks: first copies whose mother is the W/Z/t (or, for t, its W)
-    decay = quark & _jagged_isin(mother_id, (pdg, 24))
+    decay = quark & jagged_isin(mother_id, (pdg, 24))
     # last copy of the resonance: its first daughter is no longer a copy of itself
     res = (aid == pdg) & (prt.daughter1 > 0) & (aid[prt.daughter1] != pdg)
     eta, phi, off = pick(res)
@@ -295,7 +291,7 @@ def _process_batch(events: ak.Array, process: str, need: dict[int, int]) -> list
     import fastjet
 
     fs = final_state(events)
-    visible = fs[~_jagged_isin(np.abs(fs.id), _NEUTRINOS)]
+    visible = fs[~jagged_isin(np.abs(fs.id), _NEUTRINOS)]
     inputs = ak.zip({"px": visible.p.px, "py": visible.p.py, "pz": visible.p.pz, "E": visible.p.e})
     cs = fastjet.ClusterSequence(inputs, fastjet.JetDefinition(fastjet.antikt_algorithm, JET_R))
     jets = cs.inclusive_jets(min_pt=JET_PT_MIN_GEV)
