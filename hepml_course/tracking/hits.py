@@ -14,17 +14,11 @@ from typing import Any
 
 import numpy as np
 
-#: (ACTS volume id, ACTS layer id) → layer index, inside → out.
-LAYERS: tuple[tuple[int, int], ...] = (
-    (8, 2),
-    (8, 4),
-    (8, 6),
-    (8, 8),
-    (13, 2),
-    (13, 4),
-    (13, 6),
-    (13, 8),
-)
+from hepml_course.data.acts_sim import BARREL_LAYERS
+
+#: (ACTS volume id, ACTS layer id) → layer index, inside → out: the barrel layers the
+#: ``tracking`` dataset keeps (defined once, with the simulation).
+LAYERS: tuple[tuple[int, int], ...] = BARREL_LAYERS
 N_LAYERS = len(LAYERS)
 
 REQUIRED_HIT_COLUMNS = ("x", "y", "z", "volume", "layer")
