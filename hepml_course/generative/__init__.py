@@ -1,15 +1,18 @@
 """Generative fast simulation of calorimeter showers (chapter "Generative simulation").
 
 Three energy-conditioned generators share one preprocessing
-(:mod:`~hepml_course.generative.preprocessing`) and one interface
+(:mod:`~hepml_course.generative.preprocessing`), one interface
 (:class:`~hepml_course.generative.base.ShowerGenerator`: ``fit``,
-``generate``, ``save``/``load``):
+``generate``, ``save``/``load``) and one first stage: a small flow-matching
+model of the layer energies (:mod:`.networks`).  They differ in the second
+stage, the voxel shapes given the energies:
 
 * ``vae`` — conditional variational autoencoder (:mod:`.vae`);
 * ``gan`` — conditional Wasserstein GAN with gradient penalty (:mod:`.gan`);
 * ``flow_matching`` — conditional flow matching with an ODE sampler
   (:mod:`.flow_matching`).
 
+:mod:`.augmentation` rotates and mirrors training showers (the α symmetry);
 :mod:`.reweighting` refines a generator's output with classifier weights;
 :mod:`.pretrained` loads the shipped weights; ``python -m
 hepml_course.generative.train NAME`` trains them.

@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 import numpy as np
 import tensorflow as tf
 
-from hepml_course.generative.base import ShowerGenerator, batches, mlp, sampling_call
+from hepml_course.generative.base import ShowerGenerator
+from hepml_course.generative.networks import batches, mlp, sampling_call
 
 
 class WassersteinGAN(ShowerGenerator):
@@ -44,17 +45,17 @@ class WassersteinGAN(ShowerGenerator):
     ) -> None:
         super().__init__(seed, learning_rate, layer_sizes, **hparams)
 
-    def _build(self, n_features: int) -> None:
+    def _build(self, n_features: int, n_cond: int) -> None:
         noise = int(self.hparams["noise_dim"])
         self.generator = mlp(
-            noise + 1, n_features, tuple(self.hparams["hidden"]), "relu", name="gan_generator"
+            noise + n_cond, n_features, tuple(self.hparams["hidden"]), "relu", name="gan_generator"
         )
         self.critic = mlp(
-            n_features + 1, 1, tuple(self.hparams["critic_hidden"]), "relu", name="gan_critic"
+            n_features + n_cond, 1, tuple(self.hparams["critic_hidden"]), "relu", name="gan_critic"
         )
         self.g_opt = tf.keras.optimizers.Adam(self.learning_rate, beta_1=0.5, beta_2=0.9)
         self.c_opt = tf.keras.optimizers.Adam(self.learning_rate, beta_1=0.5, beta_2=0.9)
-        self._generate = sampling_call(self.generator, noise + 1)
+        self._generate = sampling_call(self.generator, noise + n_cond)
         gp_weight = float(self.hparams["gp_weight"])
 
         @tf.function(reduce_retracing=True)

@@ -3,9 +3,13 @@
 A shower is split into parts that are easier to learn than raw energies,
 layer by layer (layers of ``layer_sizes`` voxels, in voxel order):
 
-* the **layer energies** ``e_l`` over the incident energy, stored as
-  ``log(e_l / E_inc + ε)`` — a few explicit numbers that carry the
-  longitudinal profile and the total deposited energy;
+* the **layer energies** ``e_l``, as in CaloFlow (Krause & Shih 2021): the
+  total deposited energy over the incident energy, ``log(Σ e_l / E_inc)``,
+  and for every layer but the last the share of the energy not yet
+  assigned, ``u_l = e_l / Σ_{k≥l} e_k``, stored as ``logit u_l`` — a few
+  explicit numbers that carry the longitudinal profile, with the total
+  energy (the best measured quantity of a calorimeter) as a feature of its
+  own;
 * the **shape** inside each layer: voxel energies normalised to their layer's
   energy, ``f_i = E_i / e_l``, stored as ``log(f_i + ε)``: the logarithm turns
   the orders of magnitude between the core and the tail of a shower into a
@@ -19,7 +23,9 @@ readout threshold — which makes the distribution continuous while leaving a
 gap of ``gap`` e-folds below the threshold between "empty" and "hit"
 voxels (a generator that blurs the two populations would otherwise turn many
 empty cells into spurious hits).  Layer energies are computed before the
-noise is added.
+noise is added; an empty layer gets an energy below its smallest threshold in
+the same way (random in training, the middle of the noise range in the exact
+transform), so that its shares and logits stay finite.
 
 Every column is then standardised (mean 0, standard deviation 1 over the
 training set).  The condition is ``log(E_inc / 1 GeV)``, standardised too.
@@ -47,6 +53,47 @@ from hepml_course.metrics.generative import check_showers
 
 #: Threshold of a voxel never hit in training (GeV): generated energy there is dropped.
 NEVER = 1e30
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-15, 1.0 - 1e-15)
+    return np.log(p) - np.log1p(-p)
+
+
+def energy_features(e_layer_gev: np.ndarray, e_inc_gev: np.ndarray) -> np.ndarray:
+    """Layer energies → ``[log(E_dep / E_inc), logit u_0, …, logit u_{L−2}]``.
+
+    Parameters
+    ----------
+    e_layer_gev
+        (n, L) energy per layer, GeV, all > 0 (empty layers dequantised).
+    e_inc_gev
+        (n,) incident energies, GeV.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n, L): the log of the deposited over the incident energy, then
+        ``logit u_l`` with ``u_l = e_l / Σ_{k≥l} e_k`` for the first L − 1 layers.
+    """
+    e_layer = np.asarray(e_layer_gev, dtype=np.float64)
+    remaining = np.cumsum(e_layer[:, ::-1], axis=1)[:, ::-1]  # Σ_{k≥l} e_k
+    total = remaining[:, 0]
+    shares = e_layer[:, :-1] / remaining[:, :-1]
+    return np.column_stack([np.log(total / e_inc_gev), _logit(shares)])
+
+
+def layer_energies(features: np.ndarray, e_inc_gev: np.ndarray) -> np.ndarray:
+    """Inverse of :func:`energy_features`: (n, L) features → (n, L) layer energies, GeV."""
+    features = np.asarray(features, dtype=np.float64)
+    remaining = np.exp(features[:, 0]) * np.asarray(e_inc_gev, dtype=np.float64)
+    shares = 1.0 / (1.0 + np.exp(-features[:, 1:]))
+    out = np.empty_like(features)
+    for k in range(shares.shape[1]):
+        out[:, k] = shares[:, k] * remaining
+        remaining = remaining - out[:, k]
+    out[:, -1] = remaining
+    return np.clip(out, 0.0, None)
 
 
 @dataclass
@@ -78,6 +125,8 @@ class ShowerPreprocessor:
     n_voxels_: int = 0
     min_: np.ndarray | None = field(default=None, repr=False)
     max_: np.ndarray | None = field(default=None, repr=False)
+    hit_log_cut_: np.ndarray | None = field(default=None, repr=False)
+    hit_bin_edges_: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def fitted(self) -> bool:
@@ -122,17 +171,18 @@ class ShowerPreprocessor:
         shapes, energies = [], []
         for a, b in self._bounds():
             e_layer = voxels[:, a:b].sum(axis=1)
-            if rng is not None:  # an empty layer gets an energy below its threshold
-                u = rng.uniform(self.gap, self.gap + self.span, size=len(e_layer))
-                noise = self.noise_gev_[a:b].min() * np.exp(-u)
-                e_layer_log = np.where(e_layer > 0, e_layer, noise)
-            else:
-                e_layer_log = e_layer
+            # an empty layer gets an energy below its threshold: with noise in training,
+            # a fixed one (the middle of the noise range) in the exact transform
+            u = (
+                rng.uniform(self.gap, self.gap + self.span, size=len(e_layer))
+                if rng is not None
+                else np.full(len(e_layer), self.gap + 0.5 * self.span)
+            )
+            energies.append(np.where(e_layer > 0, e_layer, self.noise_gev_[a:b].min() * np.exp(-u)))
             denom = np.where(e_layer > 0, e_layer, noised[:, a:b].sum(axis=1))
             denom = np.where(denom > 0, denom, 1.0)
             shapes.append(np.log(noised[:, a:b] / denom[:, None] + self.eps))
-            energies.append(np.log(e_layer_log / e_inc + self.eps))
-        return np.column_stack([*shapes, *energies])
+        return np.column_stack([*shapes, energy_features(np.column_stack(energies), e_inc)])
 
     def fit(self, voxels_gev: np.ndarray, e_inc_gev: np.ndarray) -> ShowerPreprocessor:
         """Learn the standardisation and the readout threshold from training showers.
@@ -201,29 +251,120 @@ class ShowerPreprocessor:
         x = (raw - self.mean_) / self.std_
         return x.astype(np.float32), self.condition(e_inc_gev)
 
-    def inverse_transform(self, x: np.ndarray, e_inc_gev: np.ndarray) -> np.ndarray:
-        """Standardised features → voxel energies (n, n_voxels), GeV."""
+    def _before_cut(self, x: np.ndarray, e_inc_gev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Standardised features → (voxel energies before the readout cut, layer energies), GeV.
+
+        The voxels are computed in float32 (speed; ample precision for energies).
+        """
         self._require_fit()
-        x = np.asarray(x, dtype=np.float64)
+        x = np.asarray(x)
         e_inc = np.asarray(e_inc_gev, dtype=np.float64).reshape(-1)
         if x.ndim != 2 or x.shape[1] != self.n_features or len(x) != len(e_inc):
             raise ValueError(
                 f"expected features of shape ({len(e_inc)}, {self.n_features}), got {x.shape}"
             )
+        n_vox = self.n_voxels_
         # generators can overshoot: stay inside the range seen in training
-        raw = np.clip(x * self.std_ + self.mean_, self.min_, self.max_)
-        voxels = np.zeros((len(x), self.n_voxels_))
+        raw_energy = np.clip(
+            x[:, n_vox:] * self.std_[n_vox:] + self.mean_[n_vox:],
+            self.min_[n_vox:],
+            self.max_[n_vox:],
+        )
+        energies = layer_energies(raw_energy, e_inc)
+        f32 = np.float32
+        voxels = x[:, :n_vox].astype(f32) * self.std_[:n_vox].astype(f32)
+        voxels += self.mean_[:n_vox].astype(f32)
+        np.clip(voxels, self.min_[:n_vox].astype(f32), self.max_[:n_vox].astype(f32), out=voxels)
+        np.exp(voxels, out=voxels)
+        voxels -= f32(self.eps)
+        np.maximum(voxels, f32(0.0), out=voxels)
         for k, (a, b) in enumerate(self._bounds()):
-            e_layer = np.clip(np.exp(raw[:, self.n_voxels_ + k]) - self.eps, 0.0, None) * e_inc
-            frac = np.clip(np.exp(raw[:, a:b]) - self.eps, 0.0, None)
-            layer = frac * e_layer[:, None]
-            thr = self.threshold_gev_[None, a:b]
-            hit = layer >= thr * np.exp(-0.5 * self.gap)
-            layer = np.where(hit, np.maximum(layer, thr), 0.0)
-            kept = layer.sum(axis=1)
-            scale = np.divide(e_layer, kept, out=np.zeros_like(kept), where=kept > 0)
-            voxels[:, a:b] = layer * scale[:, None]
-        return voxels
+            voxels[:, a:b] *= energies[:, k : k + 1].astype(f32)
+        return voxels, energies
+
+    def _log_over_threshold(self, voxels: np.ndarray) -> np.ndarray:
+        """log(voxel energy / threshold); −inf for empty voxels and for voxels never hit."""
+        with np.errstate(divide="ignore"):
+            out = np.log(voxels / self.noise_gev_[None, :])
+        out[:, self.threshold_gev_ >= NEVER] = -np.inf
+        return out
+
+    def _hit_limit_gev(self, e_inc: np.ndarray) -> np.ndarray:
+        """Per shower and voxel, the energy (GeV) from which a voxel counts as hit."""
+        never = self.threshold_gev_ >= NEVER
+        if self.hit_log_cut_ is None:
+            limit = self.noise_gev_ * np.exp(-0.5 * self.gap)
+            return np.where(never, np.inf, limit)[None, :].astype(np.float32)
+        limits = np.where(
+            never[None, :],
+            np.inf,
+            self.noise_gev_[None, :] * np.exp(np.minimum(self.hit_log_cut_, 50.0)),
+        )
+        return limits.astype(np.float32)[np.searchsorted(self.hit_bin_edges_, np.log(e_inc))]
+
+    def inverse_transform(self, x: np.ndarray, e_inc_gev: np.ndarray) -> np.ndarray:
+        """Standardised features → voxel energies (n, n_voxels), GeV."""
+        e_inc = np.asarray(e_inc_gev, dtype=np.float64).reshape(-1)
+        voxels, energies = self._before_cut(x, e_inc)
+        hit = voxels >= self._hit_limit_gev(e_inc)
+        thr = np.minimum(self.threshold_gev_, NEVER).astype(np.float32)
+        voxels = np.where(hit, np.maximum(voxels, thr[None, :]), np.float32(0.0))
+        out = np.empty(voxels.shape)
+        for k, (a, b) in enumerate(self._bounds()):
+            kept = voxels[:, a:b].sum(axis=1, dtype=np.float64)
+            scale = np.divide(energies[:, k], kept, out=np.zeros_like(kept), where=kept > 0)
+            np.multiply(voxels[:, a:b], scale[:, None], out=out[:, a:b])
+        return out
+
+    def calibrate_hits(
+        self,
+        x_generated: np.ndarray,
+        voxels_gev: np.ndarray,
+        e_inc_gev: np.ndarray,
+        n_bins: int = 10,
+    ) -> ShowerPreprocessor:
+        """Fit the readout cut of generated showers to the reference's hit rates.
+
+        A generator that gets every voxel's distribution about right can
+        still light up too many or too few cells near the threshold, and the
+        energy-weighted widths are sensitive to every stray hit far from the
+        axis.  This step moves the cut between "empty" and "hit" per voxel
+        and per bin of incident energy so that generated showers are hit as
+        often as the reference showers: the cut is the ``1 − p`` quantile of
+        the generated log(energy / threshold), with p the reference hit rate
+        of that voxel in that bin.  ``n_bins × n_voxels`` numbers, fitted on
+        training showers only.
+
+        Parameters
+        ----------
+        x_generated
+            Standardised features generated at the incident energies
+            ``e_inc_gev`` (before :meth:`inverse_transform`).
+        voxels_gev, e_inc_gev
+            Reference (training) showers, GeV, and their incident energies, GeV.
+        n_bins
+            Bins of equal population in log(incident energy).
+        """
+        e_inc = np.asarray(e_inc_gev, dtype=np.float64).reshape(-1)
+        voxels, _ = check_showers(voxels_gev, e_inc)
+        if n_bins < 1 or len(e_inc) < 20 * n_bins:
+            raise ValueError(
+                f"need n_bins >= 1 and at least 20 showers per bin; got {n_bins} bins "
+                f"for {len(e_inc)} showers"
+            )
+        score = self._log_over_threshold(self._before_cut(x_generated, e_inc)[0])
+        log_e = np.log(e_inc)
+        edges = np.quantile(log_e, np.linspace(0.0, 1.0, n_bins + 1))[1:-1]
+        bins = np.searchsorted(edges, log_e)
+        cut = np.empty((n_bins, self.n_voxels_))
+        for k in range(n_bins):
+            sel = bins == k
+            rate = (voxels[sel] > 0).mean(axis=0)
+            # rate 0 → never hit (a cut above every score); rate 1 → always hit
+            q = np.quantile(np.where(np.isfinite(score[sel]), score[sel], -1e9), 1.0 - rate, axis=0)
+            cut[k] = np.where(rate <= 0, 1e9, np.where(rate >= 1, -1e9, np.diagonal(q)))
+        self.hit_log_cut_, self.hit_bin_edges_ = cut, edges
+        return self
 
     def to_dict(self) -> dict:
         """JSON-serialisable state."""
@@ -241,6 +382,8 @@ class ShowerPreprocessor:
             "min": self.min_.tolist(),
             "max": self.max_.tolist(),
             "layer_sizes": list(self.layer_sizes) if self.layer_sizes else None,
+            "hit_log_cut": None if self.hit_log_cut_ is None else self.hit_log_cut_.tolist(),
+            "hit_bin_edges": None if self.hit_bin_edges_ is None else self.hit_bin_edges_.tolist(),
         }
 
     @classmethod
@@ -259,4 +402,10 @@ class ShowerPreprocessor:
             min_=np.asarray(state["min"], dtype=np.float64),
             max_=np.asarray(state["max"], dtype=np.float64),
             layer_sizes=tuple(state["layer_sizes"]) if state.get("layer_sizes") else None,
+            hit_log_cut_=_array_or_none(state.get("hit_log_cut")),
+            hit_bin_edges_=_array_or_none(state.get("hit_bin_edges")),
         )
+
+
+def _array_or_none(values) -> np.ndarray | None:
+    return None if values is None else np.asarray(values, dtype=np.float64)

@@ -51,8 +51,10 @@ def write_card(directory: str | Path = MODELS_DIR) -> Path:
         "Written by `python -m hepml_course.generative.train NAME` (this card is regenerated",
         "by every training run). Each generator is trained on the training split (75 %,",
         "fixed permutation `hepml_course.generative.showers.SPLIT_SEED`) of the shipped",
-        "`calo` dataset. Only the sampling network is stored (VAE decoder, GAN generator,",
-        "flow-matching velocity field); the preprocessing state is in `NAME.json`.",
+        "`calo` dataset. Only the sampling networks are stored: the layer-energy flow",
+        "(`NAME.energy.weights.h5`, stage 1) and the shape network (`NAME.weights.h5`:",
+        "VAE decoder, GAN generator or flow-matching velocity field, stage 2); the",
+        "preprocessing state is in `NAME.json`.",
         "Load with `hepml_course.generative.pretrained.load_pretrained(NAME)`, which checks",
         "the sha256 below. `tests/generative/test_pretrained.py` (slow) re-runs the command",
         "and compares the metrics of the retrained and the shipped weights.",
@@ -67,11 +69,14 @@ def write_card(directory: str | Path = MODELS_DIR) -> Path:
             f"- seed: {rec['seed']}; epochs: {rec['epochs_trained']}; "
             f"batch size: {rec.get('batch_size', '?')}; learning rate: {rec['learning_rate']}",
             f"- hyper-parameters: `{json.dumps(rec['hparams'])}`",
-            f"- sampling-network parameters: {rec['n_parameters']}",
+            f"- parameters needed for sampling (both stages): {rec['n_parameters']}",
             f"- training showers: {rec.get('n_train', '?')}; "
             f"training time: {rec.get('train_time_s', '?')} s ({rec.get('machine', '?')})",
             f"- dataset sha256: `{rec.get('dataset_sha256', '?')}`",
-            f"- weights: `{rec['weights_file']}`, sha256 `{rec['weights_sha256']}`",
+            *(
+                f"- weights: `{file}`, sha256 `{sha}`"
+                for file, sha in rec.get("weight_files", {"(older record: retrain)": "?"}).items()
+            ),
             f"- final training loss: {rec.get('final_loss', '?')}",
             "",
         ]

@@ -100,7 +100,13 @@ class ClassifierReweighter:
         if self.model is None:
             raise RuntimeError("call fit(generated, reference) before weights(...)")
         x = ((np.asarray(generated, dtype=np.float64) - self.mean_) / self.std_).astype(np.float32)
-        logit = self.model.predict(x, batch_size=8192, verbose=0).ravel()
+        # direct calls, not model.predict: no new predict function (and retracing) per model
+        logit = np.concatenate(
+            [
+                self.model(x[i : i + 8192], training=False).numpy().ravel()
+                for i in range(0, len(x), 8192)
+            ]
+        )
         w = np.exp(np.clip(logit, -np.log(self.max_weight), np.log(self.max_weight)))
         return w / w.mean()
 

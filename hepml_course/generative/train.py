@@ -16,12 +16,21 @@ import time
 from pathlib import Path
 
 #: Training length of the shipped weights (epochs over the training split).
-DEFAULT_EPOCHS = {"vae": 80, "gan": 60, "flow_matching": 120}
+DEFAULT_EPOCHS = {"vae": 80, "gan": 60, "flow_matching": 600}
 
 
-def command_line(name: str, seed: int, epochs: int, batch_size: int, n_train: int | None) -> str:
+def command_line(
+    name: str,
+    seed: int,
+    epochs: int,
+    batch_size: int,
+    n_train: int | None,
+    augment: bool = False,
+) -> str:
     """The reproducible command that trains ``name`` with these settings."""
     cmd = f"python -m hepml_course.generative.train {name} --seed {seed} --epochs {epochs}"
+    if augment:
+        cmd += " --augment"
     if batch_size != 128:
         cmd += f" --batch-size {batch_size}"
     if n_train is not None:
@@ -38,8 +47,12 @@ def train(
     out: str | Path | None = None,
     data_path: str | Path | None = None,
     verbose: bool = True,
+    augment: bool = False,
 ):
     """Train generator ``name`` on the ``calo`` training split and save it.
+
+    With ``augment``, every epoch sees randomly rotated and mirrored showers
+    (the geometry's α symmetry, :mod:`hepml_course.generative.augmentation`).
 
     Returns
     -------
@@ -58,7 +71,12 @@ def train(
     from hepml_course.generative.base import layer_sizes
     from hepml_course.sim.calorimeter import DEFAULT_GEOMETRY
 
-    gen = make_generator(name, seed=seed, layer_sizes=layer_sizes(DEFAULT_GEOMETRY))
+    gen = make_generator(
+        name,
+        seed=seed,
+        layer_sizes=layer_sizes(DEFAULT_GEOMETRY),
+        alpha_bins=list(DEFAULT_GEOMETRY.n_alpha) if augment else None,
+    )
     start = time.perf_counter()
     gen.fit(
         train_set.voxels_gev,
@@ -71,7 +89,7 @@ def train(
     file = Path(data_path) if data_path else registry.shipped_path("calo")
     sidecar = registry.read_sidecar(file) or {}
     meta = {
-        "command": command_line(name, seed, epochs, batch_size, n_train),
+        "command": command_line(name, seed, epochs, batch_size, n_train, augment),
         "batch_size": batch_size,
         "n_train": len(train_set),
         "train_time_s": round(elapsed, 1),
@@ -101,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         "--out", default=None, help="output folder (default data/models/generative)"
     )
     parser.add_argument("--data", default=None, help="another calo file (default: the shipped one)")
+    parser.add_argument(
+        "--augment",
+        action="store_true",
+        help="train on randomly rotated and mirrored showers (the α symmetry)",
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     gen, path = train(
@@ -112,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out,
         args.data,
         verbose=not args.quiet,
+        augment=args.augment,
     )
     print(f"saved {path} ({gen.epochs_trained} epochs)")
     return 0

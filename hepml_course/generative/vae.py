@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 import numpy as np
 import tensorflow as tf
 
-from hepml_course.generative.base import ShowerGenerator, batches, mlp, sampling_call
+from hepml_course.generative.base import ShowerGenerator
+from hepml_course.generative.networks import batches, mlp, sampling_call
 
 
 class ConditionalVAE(ShowerGenerator):
@@ -29,14 +30,14 @@ class ConditionalVAE(ShowerGenerator):
     name: ClassVar[str] = "vae"
     DEFAULTS: ClassVar[dict[str, Any]] = {"latent_dim": 32, "hidden": [256, 256], "beta": 0.05}
 
-    def _build(self, n_features: int) -> None:
+    def _build(self, n_features: int, n_cond: int) -> None:
         hidden = tuple(self.hparams["hidden"])
         latent = int(self.hparams["latent_dim"])
         self.n_features = n_features
-        self.encoder = mlp(n_features + 1, 2 * latent, hidden, name="vae_encoder")
-        self.decoder = mlp(latent + 1, n_features, hidden[::-1], name="vae_decoder")
+        self.encoder = mlp(n_features + n_cond, 2 * latent, hidden, name="vae_encoder")
+        self.decoder = mlp(latent + n_cond, n_features, hidden[::-1], name="vae_decoder")
         self.optimizer = tf.keras.optimizers.Adam(self.learning_rate)
-        self._decode = sampling_call(self.decoder, latent + 1)
+        self._decode = sampling_call(self.decoder, latent + n_cond)
         beta = float(self.hparams["beta"])
 
         @tf.function(reduce_retracing=True)

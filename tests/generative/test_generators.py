@@ -53,7 +53,7 @@ def test_damaged_weights_are_detected(data, tmp_path):
     voxels, e_inc = data
     make_generator("vae", **SMALL["vae"]).fit(voxels[:200], e_inc[:200], epochs=1).save(tmp_path)
     record = json.loads((tmp_path / "vae.json").read_text())
-    record["weights_sha256"] = "0" * 64
+    record["weight_files"]["vae.weights.h5"] = "0" * 64
     (tmp_path / "vae.json").write_text(json.dumps(record))
     with pytest.raises(ValueError, match="damaged or stale"):
         load_pretrained("vae", tmp_path)
@@ -72,7 +72,14 @@ def test_api_errors(data):
 
 def test_flow_matching_learns_the_toy_showers(data):
     voxels, e_inc = toy_showers(3000, seed=6)
-    gen = make_generator("flow_matching", seed=0, hidden=[128, 128], n_steps=8)
+    gen = make_generator(
+        "flow_matching",
+        seed=0,
+        hidden=[128, 128],
+        n_steps=8,
+        layer_sizes=(4, 12),
+        alpha_bins=[1, 4],
+    )
     gen.fit(voxels, e_inc, epochs=25, batch_size=128)
     ref_v, ref_e = toy_showers(2000, seed=7)
     out = gen.generate(ref_e, seed=1)
@@ -81,3 +88,15 @@ def test_flow_matching_learns_the_toy_showers(data):
     assert np.mean(fake["e_ratio"]) == pytest.approx(np.mean(ref["e_ratio"]), abs=0.03)
     w1 = gm.wasserstein_per_feature(ref, fake)
     assert np.mean(list(w1.values())) < 0.25
+
+
+def test_two_stages_energy_model_and_shape_model(data):
+    voxels, e_inc = data
+    gen = make_generator("gan", seed=0, layer_sizes=(4, 12), **SMALL["gan"])
+    gen.fit(voxels, e_inc, epochs=1)
+    assert len(gen.energy_history) == 1 and np.isfinite(gen.energy_history[0])
+    # stage 1 models the 2 energy features, stage 2 the 16 voxels given E_inc and them
+    assert gen.energy_flow.n_features == 2
+    assert gen.generator.output_shape == (None, 16)
+    assert gen.generator.input_shape == (None, SMALL["gan"]["noise_dim"] + 1 + 2)
+    assert gen.preprocessor.hit_log_cut_.shape == (10, 16)  # 1000 showers → 10 bins

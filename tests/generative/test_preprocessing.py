@@ -73,3 +73,51 @@ def test_clear_errors(data):
         pre.inverse_transform(np.zeros((3, 5)), np.ones(3))
     with pytest.raises(ValueError, match="> 0 GeV"):
         pre.condition(np.array([-1.0]))
+
+
+def test_energy_features_round_trip_and_meaning():
+    from hepml_course.generative.preprocessing import energy_features, layer_energies
+
+    rng = np.random.default_rng(0)
+    e_layer = rng.exponential(5.0, size=(200, 4)) + 1e-4
+    e_inc = e_layer.sum(axis=1) / rng.uniform(0.8, 1.0, 200)
+    feats = energy_features(e_layer, e_inc)
+    assert feats.shape == (200, 4)
+    assert np.allclose(np.exp(feats[:, 0]), e_layer.sum(axis=1) / e_inc)  # deposited / incident
+    share0 = e_layer[:, 0] / e_layer.sum(axis=1)
+    assert np.allclose(1 / (1 + np.exp(-feats[:, 1])), share0)
+    assert np.allclose(layer_energies(feats, e_inc), e_layer, rtol=1e-9)
+
+
+def test_empty_layers_come_back_empty(data):
+    voxels, e_inc = data
+    voxels = voxels.copy()
+    voxels[:100, :4] = 0.0  # first layer empty in 100 showers
+    pre = ShowerPreprocessor(layer_sizes=(4, 12)).fit(voxels, e_inc)
+    x, _ = pre.transform(voxels, e_inc)
+    assert np.all(np.isfinite(x))
+    back = pre.inverse_transform(x, e_inc)
+    assert np.all(back[:100, :4] == 0)
+    assert np.allclose(back, voxels, rtol=1e-3, atol=1e-5)
+
+
+def test_hit_calibration_restores_the_reference_hit_rates(data):
+    voxels, e_inc = data
+    pre = ShowerPreprocessor(layer_sizes=(4, 12)).fit(voxels, e_inc)
+    x, _ = pre.transform(voxels, e_inc, rng=np.random.default_rng(2))
+    # a "generator" whose voxels are blurred and low: many cells fall below the threshold
+    blurred = x + np.random.default_rng(3).normal(-1.0, 0.5, x.shape).astype(np.float32)
+    blurred[:, 16:] = x[:, 16:]
+    rate_ref = (voxels > 0).mean(axis=0)
+    before = (pre.inverse_transform(blurred, e_inc) > 0).mean(axis=0)
+    pre.calibrate_hits(blurred, voxels, e_inc, n_bins=4)
+    after = (pre.inverse_transform(blurred, e_inc) > 0).mean(axis=0)
+    assert np.abs(before - rate_ref).max() > 0.05
+    assert np.abs(after - rate_ref).max() < 0.02
+    # layer energies are untouched by the cut, and the calibration is saved with the state
+    out = pre.inverse_transform(blurred, e_inc)
+    assert np.allclose(out[:, 4:].sum(axis=1), pre.inverse_transform(x, e_inc)[:, 4:].sum(axis=1))
+    again = ShowerPreprocessor.from_dict(pre.to_dict())
+    assert np.array_equal(again.inverse_transform(blurred, e_inc), out)
+    with pytest.raises(ValueError, match="at least 20 showers per bin"):
+        pre.calibrate_hits(blurred[:50], voxels[:50], e_inc[:50], n_bins=4)

@@ -50,7 +50,17 @@ def test_train_command_writes_a_loadable_generator(tmp_path, capsys):
     assert record["command"] == command_line("vae", 2, 1, 128, 300)
     assert record["n_train"] == 300 and record["epochs_trained"] == 1
     assert record["preprocessor"]["layer_sizes"] == [8, 160, 190, 5, 5]
+    assert record["hparams"]["alpha_bins"] is None  # not augmented by default
+    assert record["preprocessor"]["hit_log_cut"] is not None  # hit rates calibrated
     card = (tmp_path / "card.md").read_text()
-    assert record["weights_sha256"] in card and record["command"] in card
+    assert all(sha in card for sha in record["weight_files"].values()) and record["command"] in card
     gen = load_pretrained("vae", tmp_path)
     assert gen.generate(np.array([10.0, 100.0]), seed=0).shape == (2, 368)
+
+
+def test_command_line_records_every_non_default_setting():
+    assert command_line("gan", 1, 5, 128, None) == (
+        "python -m hepml_course.generative.train gan --seed 1 --epochs 5"
+    )
+    cmd = command_line("gan", 1, 5, 64, 1000, augment=True)
+    assert cmd.endswith("--augment --batch-size 64 --n-train 1000")
