@@ -59,6 +59,10 @@ def test_damaged_weights_are_detected(data, tmp_path):
         load_pretrained("vae", tmp_path)
     with pytest.raises(FileNotFoundError, match="train it with"):
         load_pretrained("gan", tmp_path)
+    del record["weight_files"]  # a record of the single-stage generators (stop 11)
+    (tmp_path / "vae.json").write_text(json.dumps(record))
+    with pytest.raises(ValueError, match="older version"):
+        load_pretrained("vae", tmp_path)
 
 
 def test_api_errors(data):
