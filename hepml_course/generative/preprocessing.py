@@ -35,8 +35,10 @@ energy.  The readout threshold ``thr`` of each voxel is the smallest positive
 energy seen in training in its layer (voxels never hit in training, e.g. dead
 cells, stay empty); the boundary between empty and hit lies in the middle of
 the dequantisation gap: values below ``thr · exp(−gap/2)`` become 0 (this
-removes the dequantisation noise and gives generated showers the reference's
-sparsity) and values between that and ``thr`` become ``thr``.  The surviving
+removes the dequantisation noise) and values between that and ``thr`` become
+``thr``.  After :meth:`ShowerPreprocessor.calibrate_hits` the boundary is
+instead set per voxel and per bin of incident energy, so that generated
+showers are hit as often as the training showers.  The surviving
 voxels are rescaled so that each layer keeps its generated energy.  Generated
 values outside the range seen in training are clipped to it first (a guard
 against generator overshoots).
@@ -48,16 +50,12 @@ import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import expit, logit
 
 from hepml_course.metrics.generative import check_showers
 
 #: Threshold of a voxel never hit in training (GeV): generated energy there is dropped.
 NEVER = 1e30
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-15, 1.0 - 1e-15)
-    return np.log(p) - np.log1p(-p)
 
 
 def energy_features(e_layer_gev: np.ndarray, e_inc_gev: np.ndarray) -> np.ndarray:
@@ -80,14 +78,14 @@ def energy_features(e_layer_gev: np.ndarray, e_inc_gev: np.ndarray) -> np.ndarra
     remaining = np.cumsum(e_layer[:, ::-1], axis=1)[:, ::-1]  # Σ_{k≥l} e_k
     total = remaining[:, 0]
     shares = e_layer[:, :-1] / remaining[:, :-1]
-    return np.column_stack([np.log(total / e_inc_gev), _logit(shares)])
+    return np.column_stack([np.log(total / e_inc_gev), logit(np.clip(shares, 1e-15, 1.0 - 1e-15))])
 
 
 def layer_energies(features: np.ndarray, e_inc_gev: np.ndarray) -> np.ndarray:
     """Inverse of :func:`energy_features`: (n, L) features → (n, L) layer energies, GeV."""
     features = np.asarray(features, dtype=np.float64)
     remaining = np.exp(features[:, 0]) * np.asarray(e_inc_gev, dtype=np.float64)
-    shares = 1.0 / (1.0 + np.exp(-features[:, 1:]))
+    shares = expit(features[:, 1:])
     out = np.empty_like(features)
     for k in range(shares.shape[1]):
         out[:, k] = shares[:, k] * remaining
@@ -345,8 +343,9 @@ class ShowerPreprocessor:
         n_bins
             Bins of equal population in log(incident energy).
         """
+        self._require_fit()
         e_inc = np.asarray(e_inc_gev, dtype=np.float64).reshape(-1)
-        voxels, _ = check_showers(voxels_gev, e_inc)
+        voxels, _ = check_showers(voxels_gev, e_inc, self.n_voxels_)
         if n_bins < 1 or len(e_inc) < 20 * n_bins:
             raise ValueError(
                 f"need n_bins >= 1 and at least 20 showers per bin; got {n_bins} bins "

@@ -53,12 +53,18 @@ def test_damaged_weights_are_detected(data, tmp_path):
     voxels, e_inc = data
     make_generator("vae", **SMALL["vae"]).fit(voxels[:200], e_inc[:200], epochs=1).save(tmp_path)
     record = json.loads((tmp_path / "vae.json").read_text())
+    good_sha = record["weight_files"]["vae.weights.h5"]
     record["weight_files"]["vae.weights.h5"] = "0" * 64
     (tmp_path / "vae.json").write_text(json.dumps(record))
     with pytest.raises(ValueError, match="damaged or stale"):
         load_pretrained("vae", tmp_path)
     with pytest.raises(FileNotFoundError, match="train it with"):
         load_pretrained("gan", tmp_path)
+    (tmp_path / "vae.energy.weights.h5").unlink()
+    record["weight_files"]["vae.weights.h5"] = good_sha
+    (tmp_path / "vae.json").write_text(json.dumps(record))
+    with pytest.raises(FileNotFoundError, match=r"vae\.energy\.weights\.h5 is missing"):
+        load_pretrained("vae", tmp_path)
     del record["weight_files"]  # a record of the single-stage generators (stop 11)
     (tmp_path / "vae.json").write_text(json.dumps(record))
     with pytest.raises(ValueError, match="older version"):

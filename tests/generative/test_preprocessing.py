@@ -121,3 +121,7 @@ def test_hit_calibration_restores_the_reference_hit_rates(data):
     assert np.array_equal(again.inverse_transform(blurred, e_inc), out)
     with pytest.raises(ValueError, match="at least 20 showers per bin"):
         pre.calibrate_hits(blurred[:50], voxels[:50], e_inc[:50], n_bins=4)
+    with pytest.raises(ValueError, match="expected 16 voxels"):
+        pre.calibrate_hits(blurred, voxels[:, :10], e_inc)
+    with pytest.raises(ValueError, match="expected features of shape"):
+        pre.calibrate_hits(blurred[:, :5], voxels, e_inc)
