@@ -24,7 +24,13 @@ PACKAGES = [
     "hepml_course.anomaly",
     "hepml_course.fpga",
 ]
-KEYS = ("fit_returns_self", "not_fitted_error", "save_load_identical", "length_mismatch_error", "public")
+KEYS = (
+    "fit_returns_self",
+    "not_fitted_error",
+    "save_load_identical",
+    "length_mismatch_error",
+    "public",
+)
 
 
 def run(argv: list[str]) -> dict:

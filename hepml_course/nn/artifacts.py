@@ -212,7 +212,9 @@ def read_artifact(path: str | Path) -> ArtifactReader:
     try:
         record = json.loads(record_path.read_text())
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ArtifactError(f"{record_path} is not valid JSON ({err}): the file is damaged") from err
+        raise ArtifactError(
+            f"{record_path} is not valid JSON ({err}): the file is damaged"
+        ) from err
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise ArtifactError(f"{record_path} is not a record of format {FORMAT!r}")
     claimed = record.get("record_sha256")
@@ -225,7 +227,9 @@ def read_artifact(path: str | Path) -> ArtifactReader:
     for name, expected in record["files"].items():
         file = folder / name
         if not file.is_file():
-            raise ArtifactError(f"{folder} lacks {name}, listed in its record: the copy is incomplete")
+            raise ArtifactError(
+                f"{folder} lacks {name}, listed in its record: the copy is incomplete"
+            )
         actual = sha256_file(file)
         if actual != expected:
             raise ArtifactError(

@@ -36,9 +36,7 @@ def seed_everything(seed: int) -> None:
     import_keras().utils.set_random_seed(int(seed))
 
 
-def split_indices(
-    n: int, validation_fraction: float, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
+def split_indices(n: int, validation_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Seeded (train, validation) row indices; validation is ``round(fraction·n)`` rows."""
     if not 0.0 <= validation_fraction < 1.0:
         raise ValueError(f"validation_fraction must be in [0, 1), got {validation_fraction}")

@@ -97,8 +97,7 @@ def check_array(
     if n_features is not None and arr.shape[-1] != n_features:
         names = f" with columns {list(expected_names)}" if expected_names is not None else ""
         raise ValueError(
-            f"{name} must have {n_features} features in its last axis{names}, "
-            f"got shape {arr.shape}"
+            f"{name} must have {n_features} features in its last axis{names}, got shape {arr.shape}"
         )
     if not allow_nan and np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
         bad = int(arr.size - np.isfinite(arr).sum())
