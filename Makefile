@@ -2,19 +2,22 @@
 #   make book   set up .venv (pinned), system packages, build the book executing every notebook
 #   make test   same setup, then lint + the test suite (which executes every chapter notebook)
 SHELL := /bin/bash
-PYTHON ?= python3
+# The newest supported Python found on PATH (3.13, 3.12, 3.11), or PYTHON=... to choose.
+PYTHON ?= $(shell for v in 3.13 3.12 3.11; do python$$v -c "" >/dev/null 2>&1 && { echo python$$v; exit; }; done; echo python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.hepml-course-installed
 MATHJAX_VERSION := 3.2.2
 MATHJAX := book/_static/mathjax/tex-chtml.js
 PYTEST_ARGS ?= -n 2 -m "not slow"
+SMOKE_ARGS ?= -n 2 -m smoke
 
-.PHONY: setup venv system-packages warm book test test-slow lint bench clean help
+.PHONY: setup venv system-packages warm book test test-smoke test-slow lint bench clean help
 
 help:
 	@echo "make book   - set up everything and build the book (HTML in _build/html)"
 	@echo "make test   - set up everything, lint, and run the test suite"
+	@echo "make test-smoke - a fast subset that touches every chapter (install check)"
 	@echo "make test-slow - the slow tests (full re-training, regeneration) left out of make test"
 	@echo "make bench  - print the notebook benchmark JSON (wall time, peak memory)"
 
@@ -23,8 +26,11 @@ setup: venv system-packages warm
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else "hepml-course needs Python 3.11 (found %d.%d): set PYTHON=python3.11" % v)'
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "hepml-course needs Python 3.11, 3.12 or 3.13 (found %d.%d): set PYTHON=python3.13 (or 3.12, 3.11)" % v)'
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; want = sys.argv[1]; sys.exit(0 if "%d.%d" % sys.version_info[:2] == want else 1)' "$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')"; then \
+		echo "$(VENV) was made with another Python than $(PYTHON): remove it (rm -rf $(VENV)) or set VENV=.venv-other"; exit 1; fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "hepml-course environment: $$($(PY) --version) in $(VENV)"
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev,fpga]"
 	$(PY) -m pip check
@@ -50,6 +56,9 @@ lint: $(STAMP)
 
 test: setup lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-smoke: setup
+	$(PY) -m pytest $(SMOKE_ARGS)
 
 test-slow: setup
 	$(PY) -m pytest -n 2 -m slow

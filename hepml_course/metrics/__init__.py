@@ -1,2 +1,16 @@
 """Figures of merit, one module per kind (classification, regression, tracking, generative,
-unfolding, trigger)."""
+unfolding, trigger): pure functions, arrays in, numbers out."""
+
+from hepml_course._lazy import attach
+
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "classification": None,
+        "generative": None,
+        "regression": None,
+        "tracking": None,
+        "trigger": None,
+        "unfolding": None,
+    },
+)
