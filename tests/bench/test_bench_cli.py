@@ -20,3 +20,19 @@ def test_unknown_benchmark_exits_with_the_list():
 def test_usage(capsys):
     assert main([]) == 2
     assert "benchmarks:" in capsys.readouterr().out
+
+
+def test_contract_benchmark_is_listed_and_checks_the_shared_reweighter():
+    assert "contract" in available()
+    result = load("contract").run(["--only", "nn.ClassifierReweighter"])
+    assert result == {
+        "models": {
+            "nn.ClassifierReweighter": {
+                "public": True,
+                "not_fitted_error": True,
+                "length_mismatch_error": True,
+                "fit_returns_self": True,
+                "save_load_identical": True,
+            }
+        }
+    }

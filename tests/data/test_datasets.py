@@ -13,6 +13,7 @@ from hepml_course.data.paths import data_dir
 MAX_DATA_MB = 60
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("name", registry.names())
 def test_shipped_file_and_sidecar_exist(name):
     path = registry.shipped_path(name)
@@ -38,6 +39,7 @@ def test_datacard_documents_every_branch(name):
     assert f"hepml-course data generate {name}" in card
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("name", registry.names())
 def test_every_tree_loads(name):
     for tree in registry.get(name).trees:
