@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import awkward as ak
-from tqdm.auto import tqdm
+from tqdm.std import tqdm  # text bars: no ipywidgets needed, no IProgress warning
 
 import hepml_course
 from hepml_course.data import registry
