@@ -11,9 +11,6 @@ epoch on 2 cores).
 from __future__ import annotations
 
 import argparse
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def run(argv: list[str]) -> dict:
@@ -28,18 +25,25 @@ def run(argv: list[str]) -> dict:
     from hepml_course.tracking import pipeline
     from hepml_course.tracking.gnn import EdgeClassifier
     from hepml_course.tracking.graph import GeometricCuts, build_graph
+    from hepml_course.tracking.train import DECAY_TO, HIDDEN, ITERATIONS, LEARNING_RATE
 
     events = pipeline.load_events()
     cuts = GeometricCuts.fit(events[pipeline.TRAIN])
     if args.train_epochs > 0:
         train_graphs = [build_graph(h, cuts) for h in events[pipeline.TRAIN]]
-        clf = EdgeClassifier(seed=args.seed, learning_rate=5e-3)
-        clf.fit(train_graphs, epochs=args.train_epochs, decay_to=0.1)
+        clf = EdgeClassifier(
+            hidden=HIDDEN,
+            iterations=ITERATIONS,
+            learning_rate=LEARNING_RATE,
+            epochs=args.train_epochs,
+            decay_to=DECAY_TO,
+        )
+        clf.fit(train_graphs, seed=args.seed)
     else:
         clf = EdgeClassifier.load(pipeline.PRETRAINED)
     test = events[pipeline.TEST]
     graphs = [build_graph(h, cuts) for h in test]
-    gnn = pipeline.evaluate(test, graphs, [clf.predict(g) for g in graphs], args.threshold)
+    gnn = pipeline.evaluate(test, graphs, clf.predict(graphs), args.threshold)
     base = pipeline.evaluate(
         test, graphs, [pipeline.baseline_scores(g) for g in graphs], pipeline.BASELINE_THRESHOLD
     )

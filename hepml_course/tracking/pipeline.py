@@ -27,7 +27,7 @@ TEST = slice(24, 32)
 SCALING = slice(32, 36)
 
 #: Shipped pre-trained Interaction Network (see ``pretrained/README.md``).
-PRETRAINED = Path(__file__).parent / "pretrained" / "interaction_network.npz"
+PRETRAINED = Path(__file__).parent / "pretrained" / "interaction_network"
 
 
 def load_events(path: str | Path | None = None) -> list[Hits]:

@@ -17,7 +17,7 @@ def chain():
     test = events[pipeline.TEST]
     graphs = [build_graph(h, cuts) for h in test]
     clf = EdgeClassifier.load(pipeline.PRETRAINED)
-    return events, cuts, test, graphs, [clf.predict(g) for g in graphs]
+    return events, cuts, test, graphs, clf.predict(graphs)
 
 
 def test_geometric_graph_keeps_true_segments(chain):
@@ -85,3 +85,38 @@ def test_event_without_hit_collection_is_a_clear_error():
 
     with pytest.raises(HitsError, match="collections 'Hit' and 'Particle'"):
         event_hits({"Jet": []})
+
+
+def test_shipped_model_is_the_one_its_readme_and_record_describe(chain):
+    from hepml_course.nn import read_artifact
+    from hepml_course.tracking.train import DEFAULT_EPOCHS, DEFAULT_SEED
+
+    record = read_artifact(pipeline.PRETRAINED).record  # verifies every sha256
+    readme = (pipeline.PRETRAINED.parent / "README.md").read_text()
+    assert record["seed"] == DEFAULT_SEED
+    assert record["extra"]["epochs"] == DEFAULT_EPOCHS
+    assert record["command"] == "python -m hepml_course.tracking.train"
+    for name, sha in record["files"].items():
+        assert sha in readme, f"README.md lacks the sha256 of {name}"
+    # the record's test metrics are those the shipped weights give today
+    _, _, test, graphs, scores = chain
+    now = pipeline.evaluate(test, graphs, scores).as_dict()
+    for key, value in record["extra"]["test_metrics"].items():
+        assert now[key] == pytest.approx(value, abs=2e-4), key
+
+
+@pytest.mark.slow
+def test_retraining_reproduces_the_shipped_metrics():
+    """Re-run ``python -m hepml_course.tracking.train`` (≈ 3–5 min) and compare with the record."""
+    from hepml_course.nn import read_artifact
+    from hepml_course.tracking.train import evaluate_test, train
+
+    shipped = read_artifact(pipeline.PRETRAINED).record["extra"]["test_metrics"]
+    _, clf, test_hits, test_graphs = train(verbose=False)
+    fresh = evaluate_test(clf, test_hits, test_graphs)
+    # margins: ≈ 3 binomial standard errors on ≈ 20 k true edges / ≈ 2 k particles,
+    # plus CPU round-off differences between machines
+    assert fresh["edge_efficiency"] == pytest.approx(shipped["edge_efficiency"], abs=0.004)
+    assert fresh["edge_purity"] == pytest.approx(shipped["edge_purity"], abs=0.004)
+    assert fresh["track_efficiency"] == pytest.approx(shipped["track_efficiency"], abs=0.01)
+    assert fresh["fake_rate"] == pytest.approx(shipped["fake_rate"], abs=0.005)
