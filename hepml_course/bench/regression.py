@@ -20,9 +20,12 @@ def run(argv: list[str]) -> dict:
     args = parser.parse_args(argv)
 
     from hepml_course import data
-    from hepml_course.regression import GradientBoostedCalibration, LinearCalibration
-    from hepml_course.regression.dnn import GaussianNLLCalibration
-    from hepml_course.regression.evaluate import evaluate
+    from hepml_course.regression import (
+        GaussianNLLCalibration,
+        GradientBoostedCalibration,
+        LinearCalibration,
+        evaluate,
+    )
 
     showers = data.load("calo", branches=["incident_energy_gev", "voxel_energy_gev"])
     voxels = np.asarray(showers.voxel_energy_gev)
@@ -32,11 +35,11 @@ def run(argv: list[str]) -> dict:
     tr, te = slice(0, args.train), slice(args.train, None)
 
     models = {}
-    lin = LinearCalibration().fit(voxels[tr], energy[tr])
+    lin = LinearCalibration().fit(voxels[tr], energy[tr], seed=args.seed)
     models["linear"] = evaluate(energy[te], lin.predict(voxels[te]))
-    bdt = GradientBoostedCalibration(seed=args.seed).fit(voxels[tr], energy[tr])
+    bdt = GradientBoostedCalibration().fit(voxels[tr], energy[tr], seed=args.seed)
     models["bdt"] = evaluate(energy[te], bdt.predict(voxels[te]))
-    dnn = GaussianNLLCalibration(seed=args.seed).fit(voxels[tr], energy[tr])
-    e_dnn, s_dnn = dnn.predict(voxels[te])
+    dnn = GaussianNLLCalibration().fit(voxels[tr], energy[tr], seed=args.seed)
+    e_dnn, s_dnn = dnn.predict(voxels[te], return_std=True)
     models["dnn"] = evaluate(energy[te], e_dnn, s_dnn)
     return {"models": {name: ev.as_dict() for name, ev in models.items()}}

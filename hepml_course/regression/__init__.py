@@ -1,24 +1,38 @@
-"""Energy regression (calibration) of calorimeter showers: a linear calibration, gradient-boosted
-trees, and Keras DNNs with a Gaussian likelihood (energy + per-shower σ) or quantiles, all trained
-on the ``calo`` dataset.  The Keras models are imported from
-:mod:`hepml_course.regression.dnn` (TensorFlow loads only when needed)."""
+"""Energy regression (calibration) of calorimeter showers, trained on the ``calo`` dataset.
 
-from hepml_course.regression.bdt import GradientBoostedCalibration
-from hepml_course.regression.features import (
-    check_voxels,
-    raw_energy,
-    shower_features,
-    voxel_inputs,
+Models (every one a :class:`hepml_course.nn.Estimator`: ``fit(voxels, e_true_gev,
+*, sample_weight=None, seed=0)``, ``predict(voxels)`` → energies in GeV):
+
+- :class:`LinearCalibration` — one weight per layer plus an offset;
+- :class:`GradientBoostedCalibration` — boosted trees on shower features;
+- :class:`GaussianNLLCalibration` — a Keras DNN with a Gaussian likelihood
+  (``predict(..., return_std=True)`` adds the per-shower σ);
+- :class:`QuantileCalibration` — a Keras DNN for quantiles
+  (``predict(..., return_quantiles=True)``).
+
+Also the inputs (:func:`shower_features`, :func:`voxel_inputs`, :func:`raw_energy`),
+the evaluation (:func:`evaluate`), the plots and :func:`effective_layer_weights`.
+Names are imported lazily: importing this package does not import TensorFlow.
+"""
+
+from hepml_course._lazy import attach
+
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "Evaluation": "evaluation",
+        "GaussianNLLCalibration": "dnn",
+        "GradientBoostedCalibration": "bdt",
+        "LinearCalibration": "linear",
+        "QuantileCalibration": "dnn",
+        "check_voxels": "features",
+        "effective_layer_weights": "interpret",
+        "evaluate": "evaluation",
+        "plot_performance": "plots",
+        "plot_pulls": "plots",
+        "raw_energy": "features",
+        "reference_resolution": "dnn",
+        "shower_features": "features",
+        "voxel_inputs": "features",
+    },
 )
-from hepml_course.regression.interpret import effective_layer_weights
-from hepml_course.regression.linear import LinearCalibration
-
-__all__ = [
-    "GradientBoostedCalibration",
-    "LinearCalibration",
-    "check_voxels",
-    "effective_layer_weights",
-    "raw_energy",
-    "shower_features",
-    "voxel_inputs",
-]

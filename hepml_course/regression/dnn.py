@@ -19,16 +19,31 @@ t = E_true / E_raw, the network learns z = (t − 1) / σ_ref(E_raw), where
 σ_ref(E) = √(a_ref²/E + c_ref²) is the rough resolution of the raw sum.  Without
 it the likelihood would weight the precise high-energy showers ~100× more than
 the 1 GeV ones, and the low-energy calibration would be neglected.
+
+Both networks are :func:`hepml_course.nn.mlp` trained by :func:`hepml_course.nn.train`
+(Adam, early stopping on a seeded validation split, best weights restored);
+TensorFlow is imported when a network is first built.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Sequence
+from typing import Any, Self
 
 import numpy as np
 
+from hepml_course.nn import (
+    Standardiser,
+    import_keras,
+    mlp,
+    predict,
+    seed_everything,
+    train,
+)
+from hepml_course.nn.artifacts import ArtifactReader, ArtifactWriter
+from hepml_course.regression._base import _Calibration
 from hepml_course.regression.features import raw_energy, shower_features, voxel_inputs
-from hepml_course.sim.calorimeter import DEFAULT_GEOMETRY, CaloGeometry
+from hepml_course.sim.calorimeter import CaloGeometry
 
 #: Smallest predicted σ in units of the standardised target (numerical safety).
 MIN_SIGMA = 1e-3
@@ -36,137 +51,160 @@ MIN_SIGMA = 1e-3
 A_REF, C_REF = 0.15, 0.01
 #: Interquartile range of a unit Gaussian.
 IQR_PER_SIGMA = 1.3489795
+#: Scale of the log of the layer energies in the network inputs, GeV.
+LAYER_LOG_SCALE_GEV = 0.01
 
 
 def reference_resolution(raw_gev: np.ndarray) -> np.ndarray:
-    """σ_ref(E_raw) = √(a_ref²/E + c_ref²), relative."""
+    """σ_ref(E_raw) = √(a_ref²/E + c_ref²), relative; ``raw_gev`` in GeV."""
     return np.sqrt(A_REF**2 / raw_gev + C_REF**2)
 
 
-def gaussian_nll(y_true, y_pred):
-    """Gaussian NLL per example; ``y_pred[:, 0]`` = μ, ``y_pred[:, 1]`` = raw σ (softplus)."""
-    import tensorflow as tf
+def gaussian_nll(y_true: Any, y_pred: Any) -> Any:
+    """Gaussian NLL per example (a Keras loss, ``keras.ops``).
 
+    ``y_true``: (batch,) or (batch, 1) targets; ``y_pred[:, 0]`` = μ and
+    ``y_pred[:, 1]`` = σ before the softplus.  Returns shape (batch,).
+    """
+    ops = import_keras().ops
     mu = y_pred[:, 0]
-    sigma = tf.math.softplus(y_pred[:, 1]) + MIN_SIGMA
-    y = tf.reshape(y_true, [-1])
-    return 0.5 * tf.square((y - mu) / sigma) + tf.math.log(sigma)
+    sigma = ops.softplus(y_pred[:, 1]) + MIN_SIGMA
+    y = ops.reshape(ops.cast(y_true, y_pred.dtype), (-1,))
+    return 0.5 * ops.square((y - mu) / sigma) + ops.log(sigma)
 
 
-def pinball_loss(quantiles: tuple[float, ...]):
+def pinball_loss(quantiles: Sequence[float]) -> Any:
     """Pinball (quantile) loss summed over ``quantiles``; one output column per quantile."""
-    import tensorflow as tf
+    levels = [float(q) for q in quantiles]
 
-    q = tf.constant(quantiles, dtype=tf.float32)
-
-    def loss(y_true, y_pred):
-        err = tf.reshape(y_true, [-1, 1]) - y_pred
-        return tf.reduce_sum(tf.maximum(q * err, (q - 1.0) * err), axis=-1)
+    def loss(y_true: Any, y_pred: Any) -> Any:
+        ops = import_keras().ops
+        q = ops.convert_to_tensor(levels, dtype=y_pred.dtype)
+        err = ops.reshape(ops.cast(y_true, y_pred.dtype), (-1, 1)) - y_pred
+        return ops.sum(ops.maximum(q * err, (q - 1.0) * err), axis=-1)
 
     return loss
 
 
-def build_mlp(n_inputs: int, n_outputs: int, hidden: tuple[int, ...] = (64, 64), name="mlp"):
-    """An MLP ``n_inputs`` → hidden (ReLU) → ``n_outputs`` (linear)."""
-    import tensorflow as tf
+class _NetworkCalibration(_Calibration):
+    """Shared inputs, training and persistence of the two networks."""
 
-    inputs = tf.keras.Input(shape=(n_inputs,), name="inputs")
-    x = inputs
-    for i, width in enumerate(hidden):
-        x = tf.keras.layers.Dense(width, activation="relu", name=f"dense_{i}")(x)
-    outputs = tf.keras.layers.Dense(n_outputs, name="outputs")(x)
-    return tf.keras.Model(inputs, outputs, name=name)
-
-
-class _KerasCalibration:
-    """Shared input preparation and training loop."""
-
-    n_outputs = 1
+    _fitted_attributes = ("model_", "scaler_")
 
     def __init__(
         self,
+        *,
         inputs: str = "features",
-        hidden: tuple[int, ...] = (64, 64),
+        hidden: Sequence[int] = (64, 64),
         epochs: int = 60,
         batch_size: int = 512,
         learning_rate: float = 2e-3,
         patience: int = 8,
-        seed: int = 0,
-        geometry: CaloGeometry = DEFAULT_GEOMETRY,
+        validation_fraction: float = 0.2,
+        geometry: CaloGeometry | dict[str, Any] | None = None,
     ) -> None:
-        if inputs not in ("features", "voxels"):
-            raise ValueError(f"inputs must be 'features' or 'voxels', got {inputs!r}")
         self.inputs = inputs
-        self.hidden = hidden
+        self.hidden = tuple(hidden)
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.patience = patience
-        self.seed = seed
+        self.validation_fraction = validation_fraction
         self.geometry = geometry
-        self.model = None
-        self.history_: dict[str, list[float]] = {}
 
-    def _raw_inputs(self, voxels: np.ndarray) -> np.ndarray:
-        x, _ = shower_features(voxels, self.geometry)
-        n = self.geometry.n_layers
-        x[:, 1 : 1 + n] = np.log1p(np.maximum(x[:, 1 : 1 + n], 0.0) / 0.01)  # layer sums → log
-        if self.inputs == "voxels":
-            x = np.concatenate([x, voxel_inputs(voxels, self.geometry)[:, 1 + n :]], axis=1)
-        return x
-
-    def _inputs(self, voxels: np.ndarray) -> np.ndarray:
-        return ((self._raw_inputs(voxels) - self.x_mean_) / self.x_std_).astype(np.float32)
-
-    def _loss(self):
+    # --- hooks of the subclasses ------------------------------------------
+    def _n_outputs(self) -> int:
         raise NotImplementedError
 
-    def fit(self, voxels: np.ndarray, e_true_gev: np.ndarray, verbose: int = 0):
-        """Train on voxel energies (n, n_voxels) and true energies (n,), GeV.
+    def _loss(self) -> Any:
+        raise NotImplementedError
 
-        Early stopping on the last 20 % of the sample (best weights restored).
+    def _check_params(self) -> None:
+        if self.inputs not in ("features", "voxels"):
+            raise ValueError(f"inputs must be 'features' or 'voxels', got {self.inputs!r}")
+
+    # --- shared -----------------------------------------------------------
+    def _raw_inputs(self, voxels: np.ndarray) -> np.ndarray:
+        geometry = self._geometry
+        x, _ = shower_features(voxels, geometry)
+        n = geometry.n_layers
+        # layer sums → log
+        x[:, 1 : 1 + n] = np.log1p(np.maximum(x[:, 1 : 1 + n], 0.0) / LAYER_LOG_SCALE_GEV)
+        if self.inputs == "voxels":
+            x = np.concatenate([x, voxel_inputs(voxels, geometry)[:, 1 + n :]], axis=1)
+        return x
+
+    def _network(self, n_inputs: int) -> Any:
+        return mlp(n_inputs, self.hidden, self._n_outputs(), name=type(self).__name__)
+
+    def fit(self, X: Any, y: Any, *, sample_weight: Any = None, seed: int = 0) -> Self:
+        """Train on voxel energies and true energies.
+
+        Parameters
+        ----------
+        X
+            Voxel energies (n_showers, n_voxels), GeV.
+        y
+            True energies (n_showers,), GeV, positive.
+        sample_weight
+            Optional (n_showers,) weights of the loss (and of the standardisation).
+        seed
+            Seeds the initial weights, the validation split and the batch order.
+
+        Returns
+        -------
+        self
         """
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        import tensorflow as tf
-
-        tf.keras.utils.set_random_seed(self.seed)
+        self._check_params()
+        voxels, e, w = self._check_fit_inputs(X, y, sample_weight)
         x = self._raw_inputs(voxels)
-        e = np.asarray(e_true_gev, dtype=np.float64)
-        if e.shape != (len(x),) or np.any(~np.isfinite(e)) or np.any(e <= 0):
-            raise ValueError(f"e_true_gev must be {len(x)} finite positive energies, got {e.shape}")
-        self.x_mean_ = x.mean(axis=0)
-        std = x.std(axis=0)
-        self.x_std_ = np.where(std > 0, std, 1.0)
-        raw = raw_energy(voxels, self.geometry)
+        raw = raw_energy(voxels, self._geometry)
         z = ((e / raw - 1.0) / reference_resolution(raw)).astype(np.float32)
-        self.model = build_mlp(x.shape[1], self.n_outputs, self.hidden, type(self).__name__)
-        self.model.compile(
-            optimizer=tf.keras.optimizers.Adam(self.learning_rate), loss=self._loss()
-        )
-        stop = tf.keras.callbacks.EarlyStopping(
-            patience=self.patience, restore_best_weights=True, monitor="val_loss"
-        )
-        history = self.model.fit(
-            self._inputs(voxels),
+        scaler = Standardiser().fit(x, sample_weight=w)
+        seed_everything(seed)
+        model = self._network(x.shape[1])
+        result = train(
+            model,
+            scaler.transform(x),
             z,
-            validation_split=0.2,
+            loss=self._loss(),
+            seed=seed,
             epochs=self.epochs,
             batch_size=self.batch_size,
-            callbacks=[stop],
-            verbose=verbose,
+            learning_rate=self.learning_rate,
+            sample_weight=None if sample_weight is None else w,
+            validation_fraction=self.validation_fraction,
+            patience=self.patience,
+            reduce_lr_patience=None,
         )
-        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self.model_, self.scaler_ = model, scaler
+        self.history_, self.train_s_, self.seed_ = result.history, result.train_s, seed
         return self
 
-    def _outputs(self, voxels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if self.model is None:
-            raise RuntimeError("call fit() before predict()")
-        out = self.model.predict(self._inputs(voxels), batch_size=4096, verbose=0)
-        raw = raw_energy(voxels, self.geometry)
+    def _outputs(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Network outputs (n, n_outputs), raw energy (n,) GeV and σ_ref (n,)."""
+        self._check_is_fitted()
+        voxels = self._check_voxels(X)
+        out = predict(self.model_, self.scaler_.transform(self._raw_inputs(voxels)))
+        raw = raw_energy(voxels, self._geometry)
         return out, raw, reference_resolution(raw)
 
+    def _save_state(self, writer: ArtifactWriter) -> dict[str, Any]:
+        writer.keras_weights("network", self.model_)
+        return {
+            "scaler": self.scaler_.to_dict(),
+            "history": self.history_,
+            "train_s": self.train_s_,
+        }
 
-class GaussianNLLCalibration(_KerasCalibration):
+    def _load_state(self, reader: ArtifactReader, state: dict[str, Any]) -> None:
+        self.scaler_ = Standardiser.from_dict(state["scaler"])
+        self.history_ = state["history"]
+        self.train_s_ = state["train_s"]
+        self.model_ = reader.keras_weights("network", self._network(len(self.scaler_.mean_)))
+
+
+class GaussianNLLCalibration(_NetworkCalibration):
     """Keras DNN with a Gaussian likelihood: calibrated energy and per-shower σ.
 
     Parameters
@@ -177,53 +215,144 @@ class GaussianNLLCalibration(_KerasCalibration):
     hidden
         Hidden-layer widths.
     epochs, batch_size, learning_rate, patience
-        Adam training with early stopping on a 20 % validation split.
-    seed
-        Seed of NumPy, Python and TensorFlow (``tf.keras.utils.set_random_seed``).
+        Adam training with early stopping (best weights restored).
+    validation_fraction
+        Fraction of the showers held out (seeded) for early stopping.
+    geometry
+        Calorimeter geometry of the voxels (``None``: the course's default).
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The network: standardised inputs → (μ, σ before softplus) of the
+        standardised correction.
+    scaler_ : hepml_course.nn.Standardiser
+        Standardisation of the inputs.
+    history_ : dict
+        Per-epoch ``loss`` and ``val_loss``.
+    train_s_ : float
+        Training wall time, s.
     """
 
-    n_outputs = 2
+    def _n_outputs(self) -> int:
+        return 2
 
-    def _loss(self):
+    def _loss(self) -> Any:
         return gaussian_nll
 
-    def predict(self, voxels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Calibrated energy and its per-shower resolution σ, both in GeV."""
-        out, raw, s_ref = self._outputs(voxels)
+    def predict(self, X: Any, *, return_std: bool = False) -> Any:
+        """Calibrated energies, and with ``return_std`` their per-shower σ.
+
+        Parameters
+        ----------
+        X
+            Voxel energies (n_showers, n_voxels), GeV.
+        return_std
+            Also return the predicted resolution σ of each shower.
+
+        Returns
+        -------
+        numpy.ndarray or tuple
+            Energies (n_showers,), GeV; with ``return_std`` the tuple
+            ``(energies, sigma)``, both (n_showers,) in GeV.
+        """
+        out, raw, s_ref = self._outputs(X)
+        energy = raw * (1.0 + s_ref * out[:, 0])
+        if not return_std:
+            return energy
         sigma = np.logaddexp(0.0, out[:, 1]) + MIN_SIGMA  # softplus
-        return raw * (1.0 + s_ref * out[:, 0]), raw * s_ref * sigma
+        return energy, raw * s_ref * sigma
 
 
-class QuantileCalibration(_KerasCalibration):
+class QuantileCalibration(_NetworkCalibration):
     """Keras DNN for several quantiles of the energy (pinball loss).
 
     Parameters
     ----------
     quantiles
-        Quantiles to predict (default 25 %, 50 %, 75 %).
-    **kwargs
+        Quantile levels in (0, 1) to predict (default 25 %, 50 %, 75 %); the
+        point estimate is the level closest to 0.5, the σ of ``return_std``
+        needs 0.25 and 0.75.
+    inputs, hidden, epochs, batch_size, learning_rate, patience, validation_fraction, geometry
         As for :class:`GaussianNLLCalibration`.
+
+    Attributes
+    ----------
+    model_, scaler_, history_, train_s_
+        As for :class:`GaussianNLLCalibration`; ``model_`` has one output per quantile.
     """
 
-    def __init__(self, quantiles: tuple[float, ...] = (0.25, 0.5, 0.75), **kwargs) -> None:
-        if not quantiles or not all(0 < q < 1 for q in quantiles):
-            raise ValueError(f"quantiles must be in (0, 1), got {quantiles}")
-        super().__init__(**kwargs)
-        self.quantiles = tuple(sorted(quantiles))
-        self.n_outputs = len(self.quantiles)
+    def __init__(
+        self,
+        *,
+        quantiles: Sequence[float] = (0.25, 0.5, 0.75),
+        inputs: str = "features",
+        hidden: Sequence[int] = (64, 64),
+        epochs: int = 60,
+        batch_size: int = 512,
+        learning_rate: float = 2e-3,
+        patience: int = 8,
+        validation_fraction: float = 0.2,
+        geometry: CaloGeometry | dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(
+            inputs=inputs,
+            hidden=hidden,
+            epochs=epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            patience=patience,
+            validation_fraction=validation_fraction,
+            geometry=geometry,
+        )
+        self.quantiles = tuple(quantiles)
 
-    def _loss(self):
-        return pinball_loss(self.quantiles)
+    def _levels(self) -> tuple[float, ...]:
+        levels = tuple(sorted(float(q) for q in self.quantiles))
+        if not levels or not all(0 < q < 1 for q in levels) or len(set(levels)) < len(levels):
+            raise ValueError(f"quantiles must be distinct levels in (0, 1), got {self.quantiles}")
+        return levels
 
-    def predict(self, voxels: np.ndarray) -> dict[float, np.ndarray]:
-        """Energy quantiles, GeV: ``{quantile: energies}``, sorted so they never cross."""
-        out, raw, s_ref = self._outputs(voxels)
+    def _check_params(self) -> None:
+        super()._check_params()
+        self._levels()
+
+    def _n_outputs(self) -> int:
+        return len(self._levels())
+
+    def _loss(self) -> Any:
+        return pinball_loss(self._levels())
+
+    def predict(self, X: Any, *, return_std: bool = False, return_quantiles: bool = False) -> Any:
+        """Calibrated energies (the quantile closest to 0.5), optionally σ and every quantile.
+
+        Parameters
+        ----------
+        X
+            Voxel energies (n_showers, n_voxels), GeV.
+        return_std
+            Also return σ = (q75 − q25) / 1.349 per shower, GeV (needs those levels).
+        return_quantiles
+            Also return ``{level: energies}`` for every quantile level, GeV;
+            sorted per shower, so they never cross.
+
+        Returns
+        -------
+        numpy.ndarray or tuple
+            Energies (n_showers,), GeV; with options the tuple
+            ``(energies[, sigma][, quantiles])`` in that order.
+        """
+        self._check_is_fitted()
+        levels = self._levels()
+        if return_std and not {0.25, 0.75} <= set(levels):
+            raise ValueError(f"return_std needs the 0.25 and 0.75 quantiles, got {levels}")
+        out, raw, s_ref = self._outputs(X)
         out = np.sort(out, axis=1)
-        return {q: raw * (1.0 + s_ref * out[:, i]) for i, q in enumerate(self.quantiles)}
-
-    def sigma(self, voxels: np.ndarray) -> np.ndarray:
-        """Per-shower resolution from the interquartile range, GeV (needs 0.25 and 0.75)."""
-        if not {0.25, 0.75} <= set(self.quantiles):
-            raise ValueError("sigma() needs the 0.25 and 0.75 quantiles")
-        q = self.predict(voxels)
-        return (q[0.75] - q[0.25]) / IQR_PER_SIGMA
+        q = {level: raw * (1.0 + s_ref * out[:, i]) for i, level in enumerate(levels)}
+        energy = q[min(levels, key=lambda level: abs(level - 0.5))]
+        extra: list[Any] = []
+        if return_std:
+            extra.append((q[0.75] - q[0.25]) / IQR_PER_SIGMA)
+        if return_quantiles:
+            extra.append(q)
+        return (energy, *extra) if extra else energy

@@ -9,25 +9,24 @@ lateral width, the number of cells above threshold.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from hepml_course.nn import check_array
 from hepml_course.sim.calorimeter import DEFAULT_GEOMETRY, CaloGeometry
 
 #: Floor of the raw energy used as denominator, GeV (a shower always has ≥ this).
 MIN_RAW_GEV = 0.05
 
 
-def check_voxels(voxels: np.ndarray, geometry: CaloGeometry = DEFAULT_GEOMETRY) -> np.ndarray:
-    """Return ``voxels`` as float64 (n, n_voxels), or raise a clear error."""
-    v = np.asarray(voxels, dtype=np.float64)
-    if v.ndim != 2 or v.shape[1] != geometry.n_voxels:
-        raise ValueError(
-            f"voxel energies must have shape (n_showers, {geometry.n_voxels}), got {v.shape}; "
-            "pass np.asarray(showers.voxel_energy_gev)"
-        )
-    if not np.all(np.isfinite(v)):
-        raise ValueError("voxel energies contain NaN or infinite values")
-    return v
+def check_voxels(voxels: Any, geometry: CaloGeometry = DEFAULT_GEOMETRY) -> np.ndarray:
+    """Return ``voxels`` as a float64 (n_showers, n_voxels) array, or raise a clear error.
+
+    Pass ``np.asarray(showers.voxel_energy_gev)``; the check is
+    :func:`hepml_course.nn.check_array` (2-D, ``geometry.n_voxels`` columns, finite).
+    """
+    return check_array(voxels, name="voxels", n_features=geometry.n_voxels, dtype=np.float64)
 
 
 def raw_energy(voxels: np.ndarray, geometry: CaloGeometry = DEFAULT_GEOMETRY) -> np.ndarray:

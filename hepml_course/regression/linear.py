@@ -10,46 +10,68 @@ material in front of it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from hepml_course.sim.calorimeter import DEFAULT_GEOMETRY, CaloGeometry
+from hepml_course.nn.artifacts import ArtifactReader, ArtifactWriter
+from hepml_course.regression._base import _Calibration
+from hepml_course.sim.calorimeter import CaloGeometry
 
 
-class LinearCalibration:
-    """Per-layer weights plus an offset.
+class LinearCalibration(_Calibration):
+    """Per-layer weights plus an offset, fitted by weighted least squares.
 
-    Attributes (after :meth:`fit`)
-    ------------------------------
-    weights_
+    Parameters
+    ----------
+    geometry
+        Calorimeter geometry of the voxels (``None``: the course's default).
+
+    Attributes
+    ----------
+    weights_ : numpy.ndarray, shape (n_layers,)
         One dimensionless weight per layer.
-    offset_gev_
+    offset_gev_ : float
         Constant term b, GeV.
     """
 
-    def __init__(self, geometry: CaloGeometry = DEFAULT_GEOMETRY) -> None:
+    _fitted_attributes = ("weights_", "offset_gev_")
+
+    def __init__(self, *, geometry: CaloGeometry | dict[str, Any] | None = None) -> None:
         self.geometry = geometry
-        self.weights_: np.ndarray | None = None
-        self.offset_gev_: float | None = None
 
-    def fit(self, voxels: np.ndarray, e_true_gev: np.ndarray) -> LinearCalibration:
-        """Fit the weights on voxel energies (n, n_voxels) and true energies (n,), GeV."""
-        from hepml_course.regression.features import check_voxels
+    def fit(self, X: Any, y: Any, *, sample_weight: Any = None, seed: int = 0) -> LinearCalibration:
+        """Fit the weights.
 
-        sums = self.geometry.layer_sums(check_voxels(voxels, self.geometry))
-        e = np.asarray(e_true_gev, dtype=np.float64)
-        if e.shape != (len(sums),) or np.any(e <= 0):
-            raise ValueError(f"e_true_gev must be {len(sums)} positive energies, got {e.shape}")
+        Parameters
+        ----------
+        X
+            Voxel energies (n_showers, n_voxels), GeV.
+        y
+            True energies (n_showers,), GeV, positive.
+        sample_weight
+            Optional (n_showers,) weights, multiplying the 1/E_true of each row.
+        seed
+            Unused (the fit is deterministic); recorded with the model.
+        """
+        voxels, e, w = self._check_fit_inputs(X, y, sample_weight)
+        sums = self._geometry.layer_sums(voxels)
         design = np.concatenate([sums, np.ones((len(e), 1))], axis=1)
-        w = 1.0 / np.sqrt(e)  # rows scaled by 1/σ with σ² ∝ E
-        coef, *_ = np.linalg.lstsq(design * w[:, None], e * w, rcond=None)
+        row = np.sqrt(w / e)  # rows scaled by 1/σ with σ² ∝ E
+        coef, *_ = np.linalg.lstsq(design * row[:, None], e * row, rcond=None)
         self.weights_, self.offset_gev_ = coef[:-1], float(coef[-1])
+        self.seed_ = seed
         return self
 
-    def predict(self, voxels: np.ndarray) -> np.ndarray:
-        """Calibrated energies, GeV."""
-        from hepml_course.regression.features import check_voxels
-
-        if self.weights_ is None:
-            raise RuntimeError("call fit() before predict()")
-        sums = self.geometry.layer_sums(check_voxels(voxels, self.geometry))
+    def predict(self, X: Any) -> np.ndarray:
+        """Calibrated energies (n_showers,), GeV, of voxel energies ``X`` (n_showers, n_voxels)."""
+        self._check_is_fitted()
+        sums = self._geometry.layer_sums(self._check_voxels(X))
         return sums @ self.weights_ + self.offset_gev_
+
+    def _save_state(self, writer: ArtifactWriter) -> dict[str, Any]:
+        return {"weights": self.weights_.tolist(), "offset_gev": self.offset_gev_}
+
+    def _load_state(self, reader: ArtifactReader, state: dict[str, Any]) -> None:
+        self.weights_ = np.asarray(state["weights"], dtype=np.float64)
+        self.offset_gev_ = float(state["offset_gev"])

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 
-from hepml_course.regression.evaluate import Evaluation
+from hepml_course.regression.evaluation import Evaluation
 
 
 def plot_performance(evaluations: Mapping[str, Evaluation]) -> plt.Figure:

@@ -1,4 +1,4 @@
-"""The chapter's calibrations on the shipped sample: physics quality with honest margins."""
+"""Linear and boosted calibrations on the shipped sample: physics with honest margins."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from hepml_course.regression import (
     GradientBoostedCalibration,
     LinearCalibration,
     effective_layer_weights,
+    evaluate,
 )
-from hepml_course.regression.evaluate import evaluate
 
 ABOVE_10_GEV = slice(3, None)  # bins 10-20, 20-50, 50-100, 100-250
 
@@ -39,9 +39,20 @@ def test_linear_beats_the_raw_sum_and_is_calibrated_at_high_energy(linear, calo_
     assert lin.binned.sigma_eff_rel[0] < 0.95 * raw.binned.sigma_eff_rel[0]
 
 
+def test_linear_sample_weight_zero_drops_rows(calo_split):
+    v, e, _, _ = calo_split
+    w = np.zeros(len(e))
+    w[::2] = 1.0
+    weighted = LinearCalibration().fit(v, e, sample_weight=w)
+    half = LinearCalibration().fit(v[::2], e[::2])
+    np.testing.assert_allclose(weighted.weights_, half.weights_, rtol=1e-8)
+    assert not np.allclose(weighted.weights_, LinearCalibration().fit(v, e).weights_, rtol=1e-4)
+
+
 def test_bdt_improves_the_lowest_bin_and_is_calibrated(linear, calo_split):
     v_tr, e_tr, v, e = calo_split
-    bdt = GradientBoostedCalibration(seed=1).fit(v_tr, e_tr)
+    bdt = GradientBoostedCalibration().fit(v_tr, e_tr, seed=1)
+    assert bdt.feature_names_[0] == "log_raw"
     ev = evaluate(e, bdt.predict(v))
     lin = evaluate(e, linear.predict(v))
     assert np.all(np.abs(ev.binned.response[ABOVE_10_GEV] - 1) < 0.01)

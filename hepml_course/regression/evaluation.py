@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hepml_course.metrics import regression as mr
+from hepml_course.nn import check_lengths
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def evaluate(
     edges_gev
         Bins of true energy, GeV.
     """
+    check_lengths(e_true_gev=e_true_gev, e_pred_gev=e_pred_gev, sigma_pred_gev=sigma_pred_gev)
     binned = mr.binned_performance(e_true_gev, e_pred_gev, edges_gev)
     fit = mr.fit_resolution(binned.centre_gev, binned.sigma_eff_rel, binned.sigma_eff_rel_err)
     from_model = sigma_pred_gev is not None
