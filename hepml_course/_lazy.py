@@ -26,6 +26,13 @@ def attach(
         ``None`` exports the submodule of that name itself.
     """
     public = sorted(exports)
+    shadowed = sorted(name for name, where in exports.items() if where == name)
+    if shadowed:
+        # importing the submodule would set the package attribute to the module
+        raise ValueError(
+            f"{package}: {shadowed} would be shadowed by the submodule of the same name; "
+            "rename the submodule"
+        )
 
     def __getattr__(name: str) -> Any:
         if name not in exports:

@@ -1,40 +1,34 @@
-"""Unfolding: classifier reweighting, OmniFold, iterative Bayesian unfolding, bootstraps."""
+"""Unfolding: OmniFold, iterative Bayesian unfolding, bootstraps, closure and stress tests.
 
-from hepml_course.unfolding.bootstrap import (
-    ibu_ensemble,
-    omnifold_ensemble,
-    poisson_weights,
-    weighted_histograms,
-)
-from hepml_course.unfolding.ibu import Response, bin_by_bin, forward_fold, ibu, response_matrix
-from hepml_course.unfolding.omnifold import OmniFold
-from hepml_course.unfolding.reweighting import ClassifierReweighter, build_classifier
-from hepml_course.unfolding.sample import (
-    BINS,
-    LABELS,
-    OBSERVABLES,
-    UnfoldingSample,
-    histogram,
-    load_sample,
-)
+OmniFold's classifier steps use the shared :class:`hepml_course.nn.ClassifierReweighter`.
+Importing this package does not import TensorFlow (the public names are loaded lazily).
+"""
 
-__all__ = [
-    "BINS",
-    "LABELS",
-    "OBSERVABLES",
-    "ClassifierReweighter",
-    "OmniFold",
-    "Response",
-    "UnfoldingSample",
-    "bin_by_bin",
-    "build_classifier",
-    "forward_fold",
-    "histogram",
-    "ibu",
-    "ibu_ensemble",
-    "load_sample",
-    "omnifold_ensemble",
-    "poisson_weights",
-    "response_matrix",
-    "weighted_histograms",
-]
+from hepml_course._lazy import attach
+
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "BINS": "sample",
+        "LABELS": "sample",
+        "OBSERVABLES": "sample",
+        "OmniFold": "omnifold",
+        "Response": "binned",
+        "UnfoldingResult": "evaluation",
+        "UnfoldingSample": "sample",
+        "bin_by_bin": "binned",
+        "forward_fold": "binned",
+        "histogram": "sample",
+        "ibu": "binned",
+        "ibu_ensemble": "bootstrap",
+        "load_sample": "sample",
+        "omnifold_ensemble": "bootstrap",
+        "plot_response": "plots",
+        "plot_result": "plots",
+        "poisson_weights": "bootstrap",
+        "response_matrix": "binned",
+        "split_closure": "evaluation",
+        "unfold_all": "evaluation",
+        "weighted_histograms": "bootstrap",
+    },
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hepml_course.unfolding.ibu import ibu, response_matrix
+from hepml_course.unfolding.binned import ibu, response_matrix
 from hepml_course.unfolding.omnifold import OmniFold
 from hepml_course.unfolding.sample import UnfoldingSample, histogram
 
@@ -54,6 +54,33 @@ def ibu_ensemble(
     return nominal, replicas
 
 
+def fit_omnifold(
+    model: OmniFold,
+    sim: UnfoldingSample,
+    data: UnfoldingSample,
+    *,
+    sim_weight: np.ndarray | None = None,
+    data_weight: np.ndarray | None = None,
+    seed: int = 0,
+) -> OmniFold:
+    """Fit ``model`` with the simulation ``sim`` to the detector level of ``data``.
+
+    Shorthand for ``model.fit(sim.gen, sim.reco, data=data.reco, ...)`` with the
+    selection flags of both samples.
+    """
+    return model.fit(
+        sim.gen,
+        sim.reco,
+        data=data.reco,
+        pass_gen=sim.pass_gen,
+        pass_reco=sim.pass_reco,
+        data_pass_reco=data.pass_reco,
+        sample_weight=sim_weight,
+        data_weight=data_weight,
+        seed=seed,
+    )
+
+
 def omnifold_ensemble(
     sim: UnfoldingSample,
     data: UnfoldingSample,
@@ -85,9 +112,10 @@ def omnifold_ensemble(
     for k in range(n_replicas):
         w_sim = poisson_weights(len(sim), rng)
         w_data = poisson_weights(len(data), rng)
-        of = OmniFold(seed=seed + 7919 * (k + 1), **omnifold_kwargs)  # type: ignore[arg-type]
-        of.fit(sim, data.reco, data.pass_reco, w_data=w_data, w_sim=w_sim)
-        out[k] = w_sim * of.weights_
+        of = OmniFold(**omnifold_kwargs)  # type: ignore[arg-type]
+        seed_k = seed + 7919 * (k + 1)
+        fit_omnifold(of, sim, data, sim_weight=w_sim, data_weight=w_data, seed=seed_k)
+        out[k] = w_sim * of.weights(sim.gen)
     return out
 
 

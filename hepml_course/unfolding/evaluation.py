@@ -15,7 +15,12 @@ from hepml_course.metrics.unfolding import (
     normalized_covariance,
     triangular_discriminator,
 )
-from hepml_course.unfolding.bootstrap import ibu_ensemble, omnifold_ensemble, weighted_histograms
+from hepml_course.unfolding.bootstrap import (
+    fit_omnifold,
+    ibu_ensemble,
+    omnifold_ensemble,
+    weighted_histograms,
+)
 from hepml_course.unfolding.omnifold import OmniFold
 from hepml_course.unfolding.sample import BINS, UnfoldingSample, histogram
 
@@ -83,7 +88,8 @@ def unfold_all(
     observables
         Observables to evaluate (all features of ``sim`` by default).
     omnifold
-        An already fitted :class:`OmniFold` (fitted here with ``omnifold_kwargs`` if None).
+        An :class:`OmniFold` already fitted on ``sim`` and ``data`` (fitted here with
+        ``omnifold_kwargs`` if None).
     omnifold_replicas
         Bootstrap replicas of OmniFold for its covariance (0: the simulation's
         weighted statistics only, an underestimate).
@@ -105,10 +111,8 @@ def unfold_all(
         raise ValueError(f"central must be 'nominal' or 'ensemble', got {central!r}")
     observables = observables or sim.observables
     if omnifold is None:
-        omnifold = OmniFold(seed=seed, **omnifold_kwargs).fit(  # type: ignore[arg-type]
-            sim, data.reco, data.pass_reco
-        )
-    w = omnifold.weights_
+        omnifold = fit_omnifold(OmniFold(**omnifold_kwargs), sim, data, seed=seed)  # type: ignore[arg-type]
+    w = omnifold.weights(sim.gen)
     replicas = (
         omnifold_ensemble(sim, data, omnifold_replicas, seed=seed + 1, **omnifold_kwargs)
         if omnifold_replicas > 0

@@ -10,8 +10,8 @@ import numpy as np
 
 from hepml_course.metrics.unfolding import normalize, normalized_covariance
 from hepml_course.plotting import ratio_axes
+from hepml_course.unfolding.binned import Response
 from hepml_course.unfolding.evaluation import UnfoldingResult
-from hepml_course.unfolding.ibu import Response
 from hepml_course.unfolding.sample import LABELS
 
 STYLES: dict[str, dict] = {

@@ -6,6 +6,7 @@ import matplotlib
 import numpy as np
 import pytest
 
+from hepml_course.unfolding.binned import ibu, response_matrix
 from hepml_course.unfolding.bootstrap import (
     ibu_ensemble,
     omnifold_ensemble,
@@ -13,7 +14,6 @@ from hepml_course.unfolding.bootstrap import (
     weighted_histograms,
 )
 from hepml_course.unfolding.evaluation import split_closure, unfold_all
-from hepml_course.unfolding.ibu import ibu, response_matrix
 from hepml_course.unfolding.sample import histogram
 
 matplotlib.use("Agg")

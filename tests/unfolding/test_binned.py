@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hepml_course.unfolding.ibu import bin_by_bin, forward_fold, ibu, response_matrix
+from hepml_course.unfolding.binned import bin_by_bin, forward_fold, ibu, response_matrix
 from hepml_course.unfolding.sample import histogram
 
 from .conftest import make_toy
