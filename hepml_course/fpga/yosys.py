@@ -7,7 +7,8 @@ Vivado's post-route utilisation and timing.
 
 The timing estimate is Yosys's static timing analysis (``sta``) over the cells'
 ``specify`` delays that Yosys ships for Xilinx primitives, without routing
-delays: a lower bound on the critical path.
+delays: a lower bound on the critical path (input→output for a combinational
+design, the longest register-to-register stage for a pipelined one).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import subprocess
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hepml_course.fpga.tools import require_tool
 
@@ -66,6 +68,19 @@ class SynthesisResult:
     def as_dict(self) -> dict:
         """Plain dictionary (JSON-ready)."""
         return asdict(self)
+
+    @property
+    def fmax_mhz(self) -> float | None:
+        """Clock frequency the critical-path estimate allows, MHz (routing ignored)."""
+        if not self.critical_path_ns:
+            return None
+        return 1000.0 / self.critical_path_ns
+
+    def meets_clock(self, clock_period_ns: float) -> bool | None:
+        """Whether the critical-path estimate fits in one clock period (``None``: unknown)."""
+        if self.critical_path_ns is None:
+            return None
+        return self.critical_path_ns <= clock_period_ns
 
 
 def parse_stat(text: str) -> dict[str, int]:
@@ -176,3 +191,33 @@ def synthesize(
         critical = parse_sta((workdir / "sta.txt").read_text())
     res = resources_from_cells(cells)
     return SynthesisResult(**res, cells=cells, critical_path_ns=critical, runtime_s=runtime)
+
+
+def synthesize_project(
+    project: Any,
+    workdir: str | Path | None = None,
+    family: str = "xcup",
+    timing: bool = True,
+    timeout_s: float = 1800,
+) -> SynthesisResult:
+    """Synthesise a da4ml RTL project written by :func:`hepml_course.fpga.rtl.write_verilog`.
+
+    Combinational designs get the input→output delay as ``critical_path_ns``;
+    pipelined ones (``latency_cutoff``) the longest register-to-register stage, so a
+    smaller cutoff gives a shorter critical path and more flip-flops.
+
+    Parameters
+    ----------
+    project
+        :class:`~hepml_course.fpga.rtl.VerilogProject` (Verilog flavour).
+    workdir
+        Where Yosys runs (default: ``<project>/yosys``).
+    family, timing, timeout_s
+        As in :func:`synthesize`.
+    """
+    if getattr(project, "flavor", "verilog") != "verilog":
+        raise ValueError("Yosys reads Verilog: write the project with flavor='verilog'")
+    workdir = Path(workdir) if workdir is not None else Path(project.path) / "yosys"
+    return synthesize(
+        project.sources(), project.name, workdir, family=family, timing=timing, timeout_s=timeout_s
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from hepml_course.nn.quiet import import_keras
@@ -16,16 +16,23 @@ def dense_block(
     name: str = "fc",
     dropout: float = 0.0,
     kernel_regularizer: Any = None,
+    layer: Callable[..., Any] | None = None,
+    **layer_kwargs: Any,
 ) -> Any:
-    """Apply ``len(hidden)`` Dense layers (``name1``, ``name2`` ...) to the Keras tensor ``x``."""
+    """Apply ``len(hidden)`` dense layers (``name1``, ``name2`` ...) to the Keras tensor ``x``.
+
+    ``layer`` is the layer class (default ``keras.layers.Dense``; e.g. a quantized
+    ``QDense``), called as ``layer(width, activation=..., name=..., **layer_kwargs)``;
+    ``activation=None`` leaves the activation out of that call (for layers that
+    take none, follow each with your own activation layer).
+    """
     keras = import_keras()
+    make = layer or keras.layers.Dense
+    if kernel_regularizer is not None:
+        layer_kwargs = {**layer_kwargs, "kernel_regularizer": kernel_regularizer}
     for i, width in enumerate(hidden):
-        x = keras.layers.Dense(
-            int(width),
-            activation=activation,
-            name=f"{name}{i + 1}",
-            kernel_regularizer=kernel_regularizer,
-        )(x)
+        act = {} if activation is None else {"activation": activation}
+        x = make(int(width), name=f"{name}{i + 1}", **act, **layer_kwargs)(x)
         if dropout > 0:
             x = keras.layers.Dropout(dropout, name=f"{name}{i + 1}_dropout")(x)
     return x

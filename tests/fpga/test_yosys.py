@@ -1,7 +1,13 @@
 import pytest
 
 from hepml_course.fpga import yosys
-from tests.fpga.conftest import need
+from hepml_course.fpga.tools import which
+
+
+def need(tool: str) -> None:
+    if which(tool) is None:
+        pytest.skip(f"{tool} is not installed")
+
 
 STAT = """
 === tagger ===
@@ -49,3 +55,45 @@ def test_synthesize_a_small_adder(tmp_path):
     res = yosys.synthesize([src], "add", tmp_path / "y")
     assert res.ff == 9 and res.dsp == 0 and 1 <= res.lut <= 20
     assert res.tool == "yosys"
+
+
+def _tiny_design():
+    """A da4ml adder graph of a 6 → 4 → 3 ReLU network with 4-bit weights (no Keras)."""
+    import numpy as np
+    from da4ml.trace import FixedVariableArray, HWConfig, comb_trace
+
+    from hepml_course.fpga.preprocess import FixedPoint
+    from hepml_course.fpga.rtl import RTLDesign
+
+    rng = np.random.default_rng(5)
+    inp = FixedVariableArray.from_kif(np.ones(6), np.full(6, 3), np.full(6, 4), HWConfig(1, -1, -1))
+    hidden = (inp @ (rng.integers(-8, 8, size=(6, 4)) / 8.0)).relu()
+    out = hidden @ (rng.integers(-8, 8, size=(4, 3)) / 8.0)
+    return RTLDesign(comb_trace(inp, out), FixedPoint(8, 4), "out", 0.0)
+
+
+def test_pipelining_shortens_the_critical_path(tmp_path):
+    """A da4ml design: registers cut the Yosys critical path; combinational has no FF."""
+    need("yosys")
+    from hepml_course.fpga import rtl
+
+    design = _tiny_design()
+    comb = rtl.write_verilog(design, tmp_path / "comb")
+    piped = rtl.write_verilog(design, tmp_path / "piped", latency_cutoff=design.delay / 3)
+    assert piped.latency_cycles >= 2
+    res_comb = yosys.synthesize_project(comb)
+    res_piped = yosys.synthesize_project(piped)
+    assert res_comb.ff == 0 and res_piped.ff > 0 and res_comb.dsp == 0
+    assert res_comb.lut > 10 and res_piped.lut > 10
+    assert res_comb.critical_path_ns is not None and res_piped.critical_path_ns is not None
+    assert res_piped.critical_path_ns < 0.8 * res_comb.critical_path_ns
+    assert res_piped.fmax_mhz > res_comb.fmax_mhz
+    assert res_comb.meets_clock(1000.0) and not res_comb.meets_clock(0.01)
+
+
+def test_vhdl_projects_are_refused(tmp_path):
+    from hepml_course.fpga import rtl
+
+    vhdl = rtl.write_verilog(_tiny_design(), tmp_path / "vhdl", flavor="vhdl")
+    with pytest.raises(ValueError, match="flavor='verilog'"):
+        yosys.synthesize_project(vhdl)
