@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from hepml_course.classification.jets import JetSplit
+from hepml_course.classification.jets import HLF_FEATURES, JetSplit
 from hepml_course.metrics import classification as metrics
 
 #: Model names in the comparison, generation by generation.
@@ -67,7 +67,9 @@ LONG = replace(
 )
 
 
-def make_models(cfg: CompareConfig, feature_names: tuple[str, ...]) -> dict[str, Any]:
+def make_models(
+    cfg: CompareConfig, feature_names: tuple[str, ...] = HLF_FEATURES
+) -> dict[str, Any]:
     """Untrained taggers of the comparison, keyed by :data:`MODEL_NAMES`."""
     from hepml_course.classification.bdt import BDTTagger
     from hepml_course.classification.deepsets import DeepSetsTagger
@@ -75,39 +77,33 @@ def make_models(cfg: CompareConfig, feature_names: tuple[str, ...]) -> dict[str,
     from hepml_course.classification.transformer import ParticleTransformerTagger
 
     return {
-        "bdt": BDTTagger(feature_names, max_iter=cfg.bdt_iter, seed=cfg.seed),
-        "dnn": DNNTagger(feature_names, epochs=cfg.dnn_epochs, seed=cfg.seed),
-        "deepsets": DeepSetsTagger(cfg.n_particles, epochs=cfg.deepsets_epochs, seed=cfg.seed),
+        "bdt": BDTTagger(feature_names=feature_names, max_iter=cfg.bdt_iter),
+        "dnn": DNNTagger(feature_names=feature_names, epochs=cfg.dnn_epochs),
+        "deepsets": DeepSetsTagger(n_particles=cfg.n_particles, epochs=cfg.deepsets_epochs),
         "part": ParticleTransformerTagger(
-            min(cfg.part_n_particles, cfg.n_particles), epochs=cfg.part_epochs, seed=cfg.seed
+            n_particles=min(cfg.part_n_particles, cfg.n_particles), epochs=cfg.part_epochs
         ),
     }
 
 
 def fit_model(name: str, model: Any, split: JetSplit, cfg: CompareConfig) -> float:
-    """Train one model of the comparison on ``split``; returns the wall time in seconds."""
+    """Train one model of the comparison on ``split``; returns the wall time in seconds.
+
+    Every model gets the same input container (``split.x_train``); a
+    ``<name>_max_train`` field of ``cfg``, when set, limits the training jets.
+    """
+    x, y = split.x_train, split.y_train
+    limit = getattr(cfg, f"{name}_max_train", None)
+    if limit is not None and limit < len(y):
+        x, y = x[:limit], y[:limit]
     start = time.perf_counter()
-    if name in ("bdt", "dnn"):
-        model.fit(split.hlf_train, split.y_train, split.feature_names)
-    else:
-        n_jets = len(split.y_train)
-        limit = cfg.part_max_train if name == "part" else None
-        idx = np.arange(n_jets) if limit is None or limit >= n_jets else np.arange(limit)
-        mult = split.hlf_train[idx, split.feature_names.index("j_multiplicity")]
-        n = model.n_particles  # the hardest n constituents (pT-ordered)
-        model.fit(
-            split.particles_train[idx, :n], split.mask_train[idx, :n], split.y_train[idx], mult
-        )
+    model.fit(x, y, seed=cfg.seed)
     return time.perf_counter() - start
 
 
-def predict_model(name: str, model: Any, split: JetSplit) -> np.ndarray:
-    """Class probabilities of the test jets."""
-    if name in ("bdt", "dnn"):
-        return model.predict_proba(split.hlf_test, split.feature_names)
-    mult = split.hlf_test[:, split.feature_names.index("j_multiplicity")]
-    n = model.n_particles
-    return model.predict_proba(split.particles_test[:, :n], split.mask_test[:, :n], mult)
+def predict_model(model: Any, split: JetSplit) -> np.ndarray:
+    """Class probabilities ``(n_test, n_classes)`` of the test jets."""
+    return model.predict_proba(split.x_test)
 
 
 def run_comparison(
@@ -128,7 +124,7 @@ def run_comparison(
     results, probas = {}, {}
     for name, model in models.items():
         train_s = fit_model(name, model, split, cfg)
-        proba = predict_model(name, model, split)
+        proba = predict_model(model, split)
         results[name] = {
             **metrics.summary(split.y_test, proba, split.class_names),
             "n_params": model.n_params,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from hepml_course.classification import _keras
-from hepml_course.classification._particle import ParticleTagger
+from hepml_course import nn
+from hepml_course.classification._particle import ParticleTagger, masked_sum_layer
 
 
 def build_deepsets(
@@ -26,45 +26,74 @@ def build_deepsets(
 
     Inputs: ``particles`` ``(N, n_inputs)``, ``mask`` ``(N,)`` (1 = real, 0 =
     padding) and, if ``n_global`` > 0, jet-level inputs ``jet`` ``(n_global,)``
-    joined to the summed latent vector.
+    joined to the summed latent vector.  Φ (layers ``phi1`` …) and F (``F1`` …)
+    are :func:`hepml_course.nn.dense_block` stacks.
     """
-    tf = _keras.tf()
-    layers = tf.keras.layers
-    x_in = tf.keras.Input(shape=(n_particles, n_inputs), name="particles")
-    m_in = tf.keras.Input(shape=(n_particles,), name="mask")
-    x = x_in
-    for i, width in enumerate(phi):
-        x = layers.Dense(width, activation="relu", name=f"phi{i + 1}")(x)
-    mask = layers.Reshape((n_particles, 1))(m_in)
-    x = layers.Multiply(name="mask_latent")([x, mask])
-    x = layers.Lambda(lambda t: tf.reduce_sum(t, axis=1), name="sum_over_particles")(x)
+    keras = nn.import_keras()
+    x_in = keras.Input(shape=(n_particles, n_inputs), name="particles")
+    m_in = keras.Input(shape=(n_particles,), name="mask")
+    x = nn.dense_block(x_in, phi, name="phi")
+    x = masked_sum_layer()(name="sum_over_particles")(x, m_in)
     inputs = [x_in, m_in]
     if n_global:
-        g_in = tf.keras.Input(shape=(n_global,), name="jet")
-        x = layers.Concatenate(name="join_jet")([x, g_in])
+        g_in = keras.Input(shape=(n_global,), name="jet")
+        x = keras.layers.Concatenate(name="join_jet")([x, g_in])
         inputs.append(g_in)
-    for i, width in enumerate(f):
-        x = layers.Dense(width, activation="relu", name=f"F{i + 1}")(x)
-    out = layers.Dense(n_classes, activation="softmax", name="output")(x)
-    return tf.keras.Model(inputs, out, name="deepsets")
+    x = nn.dense_block(x, f, name="F")
+    out = keras.layers.Dense(n_classes, activation="softmax", name="output")(x)
+    return keras.Model(inputs, out, name="deepsets")
 
 
 class DeepSetsTagger(ParticleTagger):
-    """Particle Flow Network tagger (see :func:`build_deepsets`)."""
+    """Particle Flow Network tagger (see :func:`build_deepsets`).
 
-    name = "deepsets"
+    ``X`` is a :class:`~hepml_course.classification.jets.JetInputs` with
+    constituents; see the base class ``ParticleTagger`` in ``_particle.py`` for
+    the inputs, the training and the learned attributes (``model_``,
+    ``scaler_``, ``multiplicity_scaler_``, ``history_``, ``train_s_``).
+
+    Parameters
+    ----------
+    n_particles
+        Constituents per jet the network reads (the hardest ones).
+    phi, f
+        Hidden widths of the per-particle network Φ and of the jet network F.
+    epochs, batch_size, learning_rate, validation_fraction, patience
+        Training schedule (Adam, early stopping on the validation loss).
+    n_classes
+        Number of classes.
+    use_multiplicity
+        Join the standardised log of the jet's total constituent count to the sum.
+    """
 
     def __init__(
         self,
+        *,
         n_particles: int = 30,
         phi: Sequence[int] = (64, 64, 64),
         f: Sequence[int] = (64, 64),
-        **kwargs: Any,
+        epochs: int = 10,
+        batch_size: int = 256,
+        learning_rate: float = 2e-3,
+        validation_fraction: float = 0.1,
+        patience: int = 5,
+        n_classes: int = 5,
+        use_multiplicity: bool = True,
     ) -> None:
-        super().__init__(n_particles, **kwargs)
-        self.phi, self.f = tuple(phi), tuple(f)
+        super().__init__(
+            n_particles=n_particles,
+            epochs=epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            validation_fraction=validation_fraction,
+            patience=patience,
+            n_classes=n_classes,
+            use_multiplicity=use_multiplicity,
+        )
+        self.phi = phi
+        self.f = f
 
-    def build(self) -> Any:
+    def _build(self) -> Any:
         return build_deepsets(
             self.n_particles, self.n_inputs, self.phi, self.f, self.n_classes, self.n_global
         )

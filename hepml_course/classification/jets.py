@@ -3,21 +3,28 @@
 Contract used by other chapters (the FPGA chapter trains its 16→64→32→32→5
 tagger on :func:`load_hlf`): keep :data:`CLASS_NAMES`, :data:`HLF_FEATURES` and
 the signature of :func:`load_hlf` stable.
+
+:class:`JetInputs` is the one input container of every tagger of the chapter:
+it carries the high-level features *and* the constituents of the same jets, and
+each tagger reads what it needs, so comparison code never asks which model it
+is feeding.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import awkward as ak
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from hepml_course import data
 from hepml_course.data.datasets.jets import CLASS_NAMES as _DATASET_CLASSES
 from hepml_course.data.datasets.jets import N_CONSTITUENTS
 from hepml_course.data.jet_substructure import HLF_FEATURES as _DATASET_HLF
+from hepml_course.nn.validation import check_array, check_lengths
 
 #: Class names; the integer label of a jet is the position of its class here.
 CLASS_NAMES: tuple[str, ...] = ("g", "q", "w", "z", "t")
@@ -29,6 +36,99 @@ PARTICLE_FIELDS: tuple[str, ...] = ("pt", "deta", "dphi", "e")
 JET_KINEMATICS: tuple[str, ...] = ("j_pt", "j_eta", "j_mass", "j_tau21", "j_tau32")
 
 assert CLASS_NAMES == _DATASET_CLASSES, "class order must match the dataset's labels"
+
+
+@dataclass(frozen=True)
+class JetInputs:
+    """The inputs of every tagger for one set of jets: features and constituents together.
+
+    Feature taggers (BDT, DNN) read the columns they were configured with, by
+    name, from :attr:`features`; particle taggers read :attr:`particles`,
+    :attr:`mask` and the jet multiplicity.  Indexing (``inputs[idx]``) selects
+    jets; ``len(inputs)`` counts them.
+
+    Attributes
+    ----------
+    features
+        float32 ``(n_jets, n_features)`` high-level features, columns named by
+        :attr:`feature_names` (``j_mass_mmdt`` in GeV, the rest dimensionless).
+    particles
+        float32 ``(n_jets, n_particles, 4)``: constituent pT (GeV), Δη, Δφ (rad),
+        E (GeV), pT-ordered (hardest first), zero-padded; ``None`` for
+        feature-only inputs.
+    mask
+        bool ``(n_jets, n_particles)``: True for a real constituent (``None``
+        exactly when ``particles`` is).
+    feature_names
+        Column names of :attr:`features` (default :data:`HLF_FEATURES`).
+    """
+
+    features: Any
+    particles: Any = None
+    mask: Any = None
+    feature_names: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        names = tuple(self.feature_names) or HLF_FEATURES
+        feats = check_array(self.features, name="features", n_features=len(names))
+        object.__setattr__(self, "features", feats)
+        object.__setattr__(self, "feature_names", names)
+        if (self.particles is None) != (self.mask is None):
+            raise ValueError("give both particles and mask, or neither")
+        if self.particles is not None:
+            parts = check_array(
+                self.particles, name="particles", ndim=3, n_features=len(PARTICLE_FIELDS)
+            )
+            mask = np.asarray(self.mask, dtype=bool)
+            if mask.shape != parts.shape[:2]:
+                raise ValueError(
+                    f"mask must have shape {parts.shape[:2]} (jets, particles), got {mask.shape}"
+                )
+            object.__setattr__(self, "particles", parts)
+            object.__setattr__(self, "mask", mask)
+            check_lengths(features=feats, particles=parts)
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+    def __getitem__(self, idx: Any) -> JetInputs:
+        """The jets ``idx`` (slice, integer array or boolean mask) as a new container."""
+        if isinstance(idx, int | np.integer):
+            idx = slice(int(idx), int(idx) + 1)
+        return JetInputs(
+            self.features[idx],
+            None if self.particles is None else self.particles[idx],
+            None if self.mask is None else self.mask[idx],
+            self.feature_names,
+        )
+
+    @property
+    def n_particles(self) -> int:
+        """Padding length of the constituents (0 without constituents)."""
+        return 0 if self.particles is None else int(self.particles.shape[1])
+
+    def columns(self, names: Sequence[str]) -> np.ndarray:
+        """float32 ``(n_jets, len(names))``: the feature columns ``names``, in that order."""
+        missing = [n for n in names if n not in self.feature_names]
+        if missing:
+            raise ValueError(
+                f"the inputs lack the feature(s) {missing}; they have {list(self.feature_names)}"
+            )
+        return self.features[:, [self.feature_names.index(n) for n in names]]
+
+    def hardest(self, n_particles: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(particles, mask)`` of the ``n_particles`` hardest constituents of each jet."""
+        if self.particles is None:
+            raise ValueError(
+                "these jet inputs carry no constituents: load them with load_jets(...) "
+                "(split.x_train / split.x_test)"
+            )
+        if self.n_particles < n_particles:
+            raise ValueError(
+                f"the constituents are padded to {self.n_particles} particles but the model "
+                f"expects {n_particles}; load them with load_jets(n_particles={n_particles})"
+            )
+        return self.particles[:, :n_particles], self.mask[:, :n_particles]
 
 
 @dataclass
@@ -93,6 +193,16 @@ class JetSplit:
         """Padding length of the constituent arrays."""
         return self.particles_train.shape[1]
 
+    @property
+    def x_train(self) -> JetInputs:
+        """The training jets as the taggers' input container."""
+        return JetInputs(self.hlf_train, self.particles_train, self.mask_train, self.feature_names)
+
+    @property
+    def x_test(self) -> JetInputs:
+        """The test jets as the taggers' input container."""
+        return JetInputs(self.hlf_test, self.particles_test, self.mask_test, self.feature_names)
+
 
 def _subsample(y: np.ndarray, max_jets: int | None, seed: int) -> np.ndarray:
     """Indices of a class-stratified random subsample of at most ``max_jets`` jets."""
@@ -101,6 +211,8 @@ def _subsample(y: np.ndarray, max_jets: int | None, seed: int) -> np.ndarray:
         return idx
     if max_jets < 2 * len(CLASS_NAMES):
         raise ValueError(f"max_jets must be at least {2 * len(CLASS_NAMES)}, got {max_jets}")
+    from sklearn.model_selection import train_test_split  # imported on use: it sets KMP_* vars
+
     keep, _ = train_test_split(idx, train_size=max_jets, random_state=seed, stratify=y)
     return np.sort(keep)
 
@@ -108,6 +220,8 @@ def _subsample(y: np.ndarray, max_jets: int | None, seed: int) -> np.ndarray:
 def _split(n: int, y: np.ndarray, test_fraction: float, seed: int) -> tuple:
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
+    from sklearn.model_selection import train_test_split
+
     return train_test_split(np.arange(n), test_size=test_fraction, random_state=seed, stratify=y)
 
 

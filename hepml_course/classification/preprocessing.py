@@ -1,14 +1,17 @@
-"""Preprocessing fitted on training jets only: feature standardisation and constituent inputs.
+"""Constituent inputs of the particle taggers, fitted on training jets only.
 
-Both transformers remember what they were fitted on (feature names, padding
-length) and refuse inputs that do not match, with a message saying what is wrong.
+(Feature standardisation is :class:`hepml_course.nn.Standardiser`.)  The
+preprocessor remembers its padding length and refuses inputs that do not
+match, with a message saying what is wrong.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+
+from hepml_course.nn.validation import NotFittedError, check_array
 
 #: Per-constituent network inputs built by :class:`ConstituentPreprocessor`.
 CONSTITUENT_INPUTS: tuple[str, ...] = (
@@ -20,58 +23,6 @@ CONSTITUENT_INPUTS: tuple[str, ...] = (
     "log_e_rel",
     "delta_r",
 )
-
-
-def check_finite(x: np.ndarray, what: str) -> None:
-    """Raise ``ValueError`` naming ``what`` if ``x`` holds NaN or infinity."""
-    if not np.all(np.isfinite(x)):
-        n = int(np.size(x) - np.isfinite(x).sum())
-        raise ValueError(f"{what} contains {n} NaN/infinite value(s); clean or drop those jets")
-
-
-class Standardiser:
-    """Shift and scale each feature to zero mean and unit variance (fitted on training data).
-
-    Parameters
-    ----------
-    feature_names
-        Names of the columns, checked again at :meth:`transform`.
-    """
-
-    def __init__(self, feature_names: Sequence[str]) -> None:
-        self.feature_names = tuple(feature_names)
-        self.mean_: np.ndarray | None = None
-        self.scale_: np.ndarray | None = None
-
-    def _check(self, x: np.ndarray, feature_names: Sequence[str] | None) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float32)
-        if feature_names is not None and tuple(feature_names) != self.feature_names:
-            raise ValueError(
-                "feature names differ from the ones the preprocessing was fitted with: "
-                f"expected {list(self.feature_names)}, got {list(feature_names)}"
-            )
-        if x.ndim != 2 or x.shape[1] != len(self.feature_names):
-            raise ValueError(
-                f"expected an array of shape (n_jets, {len(self.feature_names)}) with columns "
-                f"{list(self.feature_names)}, got shape {x.shape}"
-            )
-        check_finite(x, "feature array")
-        return x
-
-    def fit(self, x: np.ndarray, feature_names: Sequence[str] | None = None) -> Standardiser:
-        """Learn mean and standard deviation of each column of ``x`` (n_jets, n_features)."""
-        x = self._check(x, feature_names)
-        self.mean_ = x.mean(axis=0)
-        std = x.std(axis=0)
-        self.scale_ = np.where(std > 0, std, 1.0).astype(np.float32)
-        return self
-
-    def transform(self, x: np.ndarray, feature_names: Sequence[str] | None = None) -> np.ndarray:
-        """Standardised copy of ``x`` (float32)."""
-        if self.mean_ is None:
-            raise RuntimeError("Standardiser is not fitted yet: call fit(x_train) first")
-        x = self._check(x, feature_names)
-        return ((x - self.mean_) / self.scale_).astype(np.float32)
 
 
 class ConstituentPreprocessor:
@@ -86,6 +37,11 @@ class ConstituentPreprocessor:
     ----------
     n_particles
         Padding length the inputs must have.
+
+    Attributes
+    ----------
+    mean_, scale_ : numpy.ndarray, shape (7,)
+        Learned mean and width of each input of :data:`CONSTITUENT_INPUTS`.
     """
 
     def __init__(self, n_particles: int) -> None:
@@ -93,14 +49,14 @@ class ConstituentPreprocessor:
         self.mean_: np.ndarray | None = None
         self.scale_: np.ndarray | None = None
 
-    def _raw(self, particles: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        particles = np.asarray(particles, dtype=np.float32)
-        mask = np.asarray(mask, dtype=bool)
-        if particles.ndim != 3 or particles.shape[2] != 4:
+    def _raw(self, particles: Any, mask: Any) -> np.ndarray:
+        if np.ndim(particles) != 3 or np.shape(particles)[2] != 4:
             raise ValueError(
                 "constituents must have shape (n_jets, n_particles, 4) with (pT, Δη, Δφ, E); "
-                f"got {particles.shape}"
+                f"got {np.shape(particles)}"
             )
+        particles = check_array(particles, name="constituent array", ndim=3, n_features=4)
+        mask = np.asarray(mask, dtype=bool)
         if particles.shape[1] != self.n_particles:
             raise ValueError(
                 f"constituents are padded to {particles.shape[1]} particles but this "
@@ -109,7 +65,6 @@ class ConstituentPreprocessor:
             )
         if mask.shape != particles.shape[:2]:
             raise ValueError(f"mask shape {mask.shape} does not match {particles.shape[:2]}")
-        check_finite(particles, "constituent array")
         pt, deta, dphi, e = (particles[..., i] for i in range(4))
         safe_pt = np.where(mask, np.maximum(pt, 1e-6), 1.0)
         safe_e = np.where(mask, np.maximum(e, 1e-6), 1.0)
@@ -129,7 +84,7 @@ class ConstituentPreprocessor:
         )
         return np.where(mask[..., None], feats, 0.0).astype(np.float32)
 
-    def fit(self, particles: np.ndarray, mask: np.ndarray) -> ConstituentPreprocessor:
+    def fit(self, particles: Any, mask: Any) -> ConstituentPreprocessor:
         """Learn per-input mean and width over the real constituents of training jets."""
         feats = self._raw(particles, mask)
         real = feats[np.asarray(mask, dtype=bool)]
@@ -140,10 +95,30 @@ class ConstituentPreprocessor:
         self.scale_ = np.where(std > 0, std, 1.0).astype(np.float32)
         return self
 
-    def transform(self, particles: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def transform(self, particles: Any, mask: Any) -> np.ndarray:
         """Standardised inputs ``(n_jets, n_particles, 7)``; padded slots are zero."""
-        if self.mean_ is None:
-            raise RuntimeError("ConstituentPreprocessor is not fitted: call fit() on training jets")
+        if self.mean_ is None or self.scale_ is None:
+            raise NotFittedError(
+                "ConstituentPreprocessor is not fitted: call fit() on training jets"
+            )
         feats = self._raw(particles, mask)
         out = (feats - self.mean_) / self.scale_
         return np.where(np.asarray(mask, bool)[..., None], out, 0.0).astype(np.float32)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able state (stored in the model record, so it is checksummed)."""
+        if self.mean_ is None or self.scale_ is None:
+            raise NotFittedError("ConstituentPreprocessor is not fitted yet: nothing to save")
+        return {
+            "n_particles": self.n_particles,
+            "mean": self.mean_.tolist(),
+            "scale": self.scale_.tolist(),
+        }
+
+    @classmethod
+    def from_dict(cls, state: dict[str, Any]) -> ConstituentPreprocessor:
+        """Inverse of :meth:`to_dict`."""
+        out = cls(state["n_particles"])
+        out.mean_ = np.asarray(state["mean"], dtype=np.float32)
+        out.scale_ = np.asarray(state["scale"], dtype=np.float32)
+        return out

@@ -100,3 +100,27 @@ def test_pad_constituents_errors_and_padding():
         J.pad_constituents(parts, 51)
     with pytest.raises(ValueError, match="lack the field"):
         J.pad_constituents(ak.zip({"pt": [[1.0]]}), 2)
+
+
+def test_jet_inputs_carry_features_and_constituents_together():
+    s = J.load_jets(n_particles=10, max_jets=300, seed=0)
+    x = s.x_train
+    assert isinstance(x, J.JetInputs) and len(x) == len(s.y_train) and x.n_particles == 10
+    assert x.feature_names == J.HLF_FEATURES
+    sub = x[5:9]
+    assert len(sub) == 4 and sub.particles.shape == (4, 10, 4) and sub.mask.shape == (4, 10)
+    np.testing.assert_array_equal(sub.features, s.hlf_train[5:9])
+    mass = x.columns(("j_mass_mmdt",))
+    np.testing.assert_array_equal(mass[:, 0], s.hlf_train[:, 14])
+    parts, mask = x.hardest(4)
+    assert parts.shape == (len(x), 4, 4) and np.array_equal(mask, s.mask_train[:, :4])
+    with pytest.raises(ValueError, match="padded to 10 particles"):
+        x.hardest(20)
+    with pytest.raises(ValueError, match="both particles and mask"):
+        J.JetInputs(s.hlf_train, s.particles_train)
+    with pytest.raises(ValueError, match="same number of rows"):
+        J.JetInputs(s.hlf_train[:-1], s.particles_train, s.mask_train)
+    with pytest.raises(ValueError, match="16 features"):
+        J.JetInputs(s.hlf_train[:, :3])
+    with pytest.raises(ValueError, match="mask must have shape"):
+        J.JetInputs(s.hlf_train, s.particles_train, s.mask_train[:, :5])
