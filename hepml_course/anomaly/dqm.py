@@ -21,12 +21,13 @@ region's residual spread on normal maps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
-from hepml_course.anomaly.models import _fit, _keras, _set_seed
+from hepml_course import nn
+from hepml_course.anomaly.models import _KerasScorer, conv_autoencoder
 
 FAULTS: tuple[str, ...] = ("dead_region", "zero_occupancy_tower", "hot_tower")
 MAP_SHAPE = (18, 14)
@@ -131,9 +132,14 @@ def inject_fault(
     return faulty, mask
 
 
-@dataclass
-class DQMAutoencoder:
-    """Convolutional autoencoder on occupancy maps; score = max normalised residual.
+class DQMAutoencoder(_KerasScorer):
+    """Convolutional autoencoder on occupancy maps; score = largest normalised residual.
+
+    ``X``: normal occupancy maps, shape (maps, 18, 14) in [0, 1] (:func:`occupancy_maps`);
+    ``y`` is not used.  The last ``calibration`` share of the maps is not trained on:
+    it sets each region's residual spread on normal maps (:attr:`residual_scale_`).
+    ``score(X)`` → (maps,) the largest |residual| / spread over the regions of each
+    map; ``score(X, per_region=True)`` → the signed pulls, shape (maps, 18, 14).
 
     Parameters
     ----------
@@ -141,68 +147,95 @@ class DQMAutoencoder:
         Filters of the two encoder convolutions.
     latent
         Size of the dense bottleneck.
-    learning_rate, seed
-        Adam learning rate and seed.
+    calibration
+        Share of the maps that sets the residual scale.
+    epochs, batch_size, learning_rate, validation_fraction, patience
+        Training schedule (Adam; with ``validation_fraction`` > 0, early stopping on
+        that share of the training maps), as for
+        :class:`~hepml_course.anomaly.models.DenseAutoencoder`.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The autoencoder (see :func:`hepml_course.anomaly.models.conv_autoencoder`).
+    residual_scale_ : numpy.ndarray, shape (18, 14)
+        Standard deviation of each region's residual on the calibration maps (+ 10⁻³).
     """
 
-    filters: tuple[int, int] = (16, 8)
-    latent: int = 8
-    learning_rate: float = 3e-3
-    seed: int = 0
-    model: Any = field(default=None, init=False, repr=False)
-    residual_scale: np.ndarray | None = field(default=None, init=False, repr=False)
+    _fitted_attributes: ClassVar[tuple[str, ...]] = ("model_", "input_shape_", "residual_scale_")
+    _ndim: ClassVar[int] = 3
 
-    def build(self) -> Any:
-        """Create the (untrained) Keras model."""
-        _set_seed(self.seed)
-        _, keras = _keras()
-        layers = keras.layers
-        inputs = keras.Input((*MAP_SHAPE, 1), name="occupancy")
-        x = layers.Conv2D(self.filters[0], 3, padding="same", activation="relu")(inputs)
-        x = layers.AveragePooling2D(2)(x)  # 9 × 7
-        x = layers.Conv2D(self.filters[1], 3, padding="same", activation="relu")(x)
-        x = layers.Flatten()(x)
-        # the bottleneck: a normal map is described by a few numbers (the conditions)
-        x = layers.Dense(self.latent, activation="relu", name="latent")(x)
-        x = layers.Dense(9 * 7 * self.filters[1], activation="relu")(x)
-        x = layers.Reshape((9, 7, self.filters[1]))(x)
-        x = layers.UpSampling2D(2)(x)
-        x = layers.Conv2D(self.filters[0], 3, padding="same", activation="relu")(x)
-        out = layers.Conv2D(1, 3, padding="same", name="reconstruction")(x)
-        self.model = keras.Model(inputs, out, name="dqm_autoencoder")
-        return self.model
+    def __init__(
+        self,
+        *,
+        filters: Sequence[int] = (16, 8),
+        latent: int = 8,
+        calibration: float = 0.2,
+        epochs: int = 40,
+        batch_size: int = 64,
+        learning_rate: float = 3e-3,
+        validation_fraction: float = 0.0,
+        patience: int = 5,
+    ) -> None:
+        self.filters = tuple(filters)
+        self.latent = latent
+        self.calibration = calibration
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.validation_fraction = validation_fraction
+        self.patience = patience
 
-    def _check(self, maps: np.ndarray) -> np.ndarray:
-        maps = np.asarray(maps, dtype=np.float32)
-        if maps.ndim != 3 or maps.shape[1:] != MAP_SHAPE:
-            raise ValueError(f"expected maps of shape (n, 18, 14), got {maps.shape}")
-        if not np.all(np.isfinite(maps)):
-            raise ValueError("occupancy maps contain NaN or infinite values")
-        return maps[..., None]
+    def _check_x(self, X: Any, *, fitting: bool) -> np.ndarray:
+        x = super()._check_x(X, fitting=fitting)
+        if x.shape[1:] != MAP_SHAPE:
+            raise ValueError(f"expected maps of shape (n, 18, 14), got {x.shape}")
+        return x
 
-    def residuals(self, maps: np.ndarray) -> np.ndarray:
-        """Map minus reconstruction, shape (n, 18, 14)."""
-        if self.model is None:
-            raise RuntimeError("call fit() before using the model")
-        x = self._check(maps)
-        return (x - self.model.predict(x, batch_size=1024, verbose=0))[..., 0]
+    def _features(self, X: np.ndarray) -> np.ndarray:
+        return X[..., None]
 
-    def fit(
-        self, maps: np.ndarray, epochs: int = 40, batch_size: int = 64, calibration: float = 0.2
-    ) -> dict:
+    def _build(self, input_shape: tuple[int, ...]) -> None:
+        self.model_ = conv_autoencoder(input_shape, self.filters, self.latent, "dqm_autoencoder")
+
+    def fit(self, X: Any, y: Any = None, *, sample_weight: Any = None, seed: int = 0) -> Any:
         """Train on normal maps; the last ``calibration`` share sets the residual scale."""
-        x = self._check(maps)
-        n_cal = max(1, int(len(x) * calibration))
-        self.build()
-        history = _fit(self.model, x[:-n_cal], x[:-n_cal], epochs, batch_size, self.learning_rate)
-        self.residual_scale = np.std(self.residuals(maps[-n_cal:]), axis=0) + 1e-3
-        return history
+        if not 0.0 < self.calibration < 1.0:
+            raise ValueError(f"calibration must be in (0, 1), got {self.calibration}")
+        x = self._check_x(X, fitting=True)
+        n = nn.check_lengths(X=x, sample_weight=sample_weight)
+        w = None if sample_weight is None else nn.check_sample_weight(sample_weight, n)
+        n_cal = max(1, int(n * self.calibration))
+        if n - n_cal < 2:
+            raise ValueError(f"need more maps to train on: got {n}, {n_cal} of them calibrate")
+        super().fit(x[:-n_cal], sample_weight=None if w is None else w[:-n_cal], seed=seed)
+        self.residual_scale_ = np.std(self._residuals(x[-n_cal:]), axis=0) + 1e-3
+        return self
 
-    def score(self, maps: np.ndarray) -> np.ndarray:
-        """Largest |residual| / (normal spread) over the regions of each map."""
-        if self.residual_scale is None:
-            raise RuntimeError("call fit() before score()")
-        return np.max(np.abs(self.residuals(maps)) / self.residual_scale, axis=(1, 2))
+    def _residuals(self, maps: np.ndarray) -> np.ndarray:
+        feats = self._features(maps)
+        return (feats - nn.predict(self.model_, feats).astype(np.float32))[..., 0]
+
+    def _extra_state(self) -> dict[str, Any]:
+        return {"residual_scale": self.residual_scale_.tolist()}
+
+    def _load_state(self, reader: Any, state: dict[str, Any]) -> None:
+        super()._load_state(reader, state)
+        self.residual_scale_ = np.asarray(state["residual_scale"], dtype=np.float32)
+
+    def score(self, X: Any, *, per_region: bool = False) -> np.ndarray:
+        """Largest |residual| / (normal spread) per map, or the signed pulls per region.
+
+        Parameters
+        ----------
+        X
+            Occupancy maps, shape (maps, 18, 14).
+        per_region
+            Return (map − reconstruction) / spread of every region, shape (maps, 18, 14).
+        """
+        self._check_is_fitted()
+        pulls = self._residuals(self._check_x(X, fitting=False)) / self.residual_scale_
+        return pulls if per_region else np.max(np.abs(pulls), axis=(1, 2))
 
 
 def detection_rates(

@@ -103,11 +103,27 @@ class FeatureScaler:
         return out.astype(np.float32)
 
 
-def scale_images(images_gev: np.ndarray) -> np.ndarray:
-    """log(1 + ET / GeV) of region images, with a channel axis: (events, 18, 14, 1)."""
+def _check_images(images_gev: np.ndarray, what: str) -> np.ndarray:
     images_gev = np.asarray(images_gev, dtype=np.float32)
-    if images_gev.ndim != 3 or images_gev.shape[1:] != (18, 14):
+    if images_gev.ndim != 3:
         raise ValueError(
-            f"expected region images of shape (events, 18, 14), got {images_gev.shape}"
+            f"{what}: expected region images of shape (events, 18, 14) in GeV, "
+            f"got {images_gev.shape}"
         )
+    return images_gev
+
+
+def scale_images(images_gev: np.ndarray) -> np.ndarray:
+    """log(1 + ET / GeV) of region images (events, 18, 14), with a channel axis: (…, 1)."""
+    images_gev = _check_images(images_gev, "scale_images")
     return np.log1p(np.clip(images_gev, 0.0, None))[..., None]
+
+
+def student_inputs(images_gev: np.ndarray, et_scale_gev: float = 32.0) -> np.ndarray:
+    """Inputs of the CICADA-like student: ET / ``et_scale_gev`` with a channel axis.
+
+    Region images in GeV, shape (events, 18, 14) → float32 (events, 18, 14, 1);
+    with the default 32 GeV unit the division is a 6-bit shift of the 0.5 GeV counts.
+    """
+    images_gev = _check_images(images_gev, "student_inputs")
+    return (images_gev / np.float32(et_scale_gev))[..., None]

@@ -28,7 +28,7 @@ from hepml_course.anomaly.evaluate import (
     common_lowest_rate_khz,
     efficiency_table,
 )
-from hepml_course.anomaly.features import FeatureScaler, l1_features, region_images, scale_images
+from hepml_course.anomaly.features import FeatureScaler, l1_features, region_images
 from hepml_course.anomaly.models import CicadaStudent, ConvTeacher, DenseAutoencoder, TriggerVAE
 from hepml_course.anomaly.sample import TriggerSample
 
@@ -50,8 +50,8 @@ class TriggerModels:
         return {
             "autoencoder": self.ae.score(x),
             "axol1tl_vae": self.vae.score(x),
-            "vae_kl": self.vae.kl_score(x),
-            "cicada_teacher": self.teacher.score(scale_images(images)),
+            "vae_kl": self.vae.score(x, kind="kl"),
+            "cicada_teacher": self.teacher.score(images),
             "cicada_student": self.student.score(images),
         }
 
@@ -68,21 +68,19 @@ def train_trigger_models(
     seed
         Seed of every model.
     epochs
-        Epochs of the dense AE, the VAE and the student.
+        Maximum epochs of the dense AE, the VAE and the student (early stopping
+        may end them sooner).
     teacher_epochs
-        Epochs of the convolutional teacher.
+        Maximum epochs of the convolutional teacher.
     """
     scaler = FeatureScaler()
     x = scaler.transform(l1_features(train))
     images = region_images(train)
-    ae = DenseAutoencoder(seed=seed)
-    ae.fit(x, epochs=epochs)
-    vae = TriggerVAE(seed=seed)
-    vae.fit(x, epochs=epochs)
-    teacher = ConvTeacher(seed=seed)
-    teacher.fit(scale_images(images), epochs=teacher_epochs)
-    student = CicadaStudent(seed=seed)
-    student.fit(images, teacher.score(scale_images(images)), epochs=epochs)
+    ae = DenseAutoencoder(epochs=epochs).fit(x, seed=seed)
+    vae = TriggerVAE(epochs=epochs).fit(x, seed=seed)
+    teacher = ConvTeacher(epochs=teacher_epochs).fit(images, seed=seed)
+    # distillation: the teacher's scores are the student's targets
+    student = CicadaStudent(epochs=epochs).fit(images, teacher.score(images), seed=seed)
     return TriggerModels(ae, vae, teacher, student, scaler)
 
 
@@ -184,7 +182,6 @@ def run_dqm(
     faulty, masks = {}, {}
     for i, kind in enumerate(FAULTS):
         faulty[kind], masks[kind] = inject_fault(base, kind, seed=seed + 10 + i)
-    model = DQMAutoencoder(seed=seed)
-    model.fit(train_maps, epochs=epochs)
+    model = DQMAutoencoder(epochs=epochs).fit(train_maps, seed=seed)
     results = detection_rates(model, calibration, normal, faulty)
     return DQMStudy(model, normal, faulty, masks, results)

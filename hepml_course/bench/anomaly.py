@@ -28,8 +28,7 @@ def run(argv: list[str]) -> dict:
     args = parser.parse_args(argv)
 
     from hepml_course import data
-    from hepml_course.anomaly import study
-    from hepml_course.anomaly.sample import split_l1
+    from hepml_course.anomaly import split_l1, study
 
     events = data.load("l1", path=args.path, verify_checksum=args.path is None)
     sample = split_l1(events, seed=args.seed)

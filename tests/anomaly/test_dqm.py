@@ -13,6 +13,7 @@ from hepml_course.anomaly.dqm import (
     occupancy_maps,
     region_hits,
 )
+from hepml_course.nn import NotFittedError
 
 
 def _pools(seed=0):
@@ -63,10 +64,34 @@ def test_dqm_autoencoder_detects_faults():
     normal = occupancy_maps(*pool, 200, 2000, seed=2)
     base = occupancy_maps(*pool, 200, 2000, seed=3)
     faulty = {kind: inject_fault(base, kind, seed=4)[0] for kind in FAULTS}
-    model = DQMAutoencoder(seed=0)
-    model.fit(train, epochs=30)
+    model = DQMAutoencoder(epochs=30)
+    assert model.fit(train, seed=0) is model
     results = detection_rates(model, calibration, normal, faulty)
     assert set(results) == set(FAULTS)
     for kind, r in results.items():
         assert r["false_rate"] <= 0.05, kind
         assert r["detection_rate"] >= 0.8, kind
+    # the pulls point at the fault: the dead block holds the largest |pull| of most maps
+    dead, mask = inject_fault(base[:50], "dead_region", seed=4)
+    pulls = model.score(dead, per_region=True)
+    assert pulls.shape == (50, 18, 14)
+    hottest = np.abs(pulls).reshape(50, -1).argmax(axis=1)
+    assert np.mean(mask.reshape(50, -1)[np.arange(50), hottest]) > 0.8
+    np.testing.assert_allclose(np.abs(pulls).max(axis=(1, 2)), model.score(dead), rtol=1e-6)
+
+
+def test_dqm_contract(tmp_path):
+    soft, hard = _pools()
+    maps = occupancy_maps(soft, hard, 60, 500, seed=0)
+    model = DQMAutoencoder(filters=(4, 4), latent=4, epochs=1)
+    with pytest.raises(NotFittedError):
+        model.score(maps)
+    with pytest.raises(ValueError, match="18, 14"):
+        model.fit(maps[:, :, :12])
+    with pytest.raises(ValueError, match="rows"):
+        model.fit(maps, sample_weight=np.ones(10))
+    model.fit(maps, seed=0)
+    assert model.residual_scale_.shape == (18, 14)
+    again = DQMAutoencoder.load(model.save(tmp_path / "dqm"))
+    np.testing.assert_array_equal(model.score(maps), again.score(maps))
+    np.testing.assert_array_equal(model.residual_scale_, again.residual_scale_)

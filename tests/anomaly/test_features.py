@@ -12,6 +12,7 @@ from hepml_course.anomaly.features import (
     object_matrix,
     region_images,
     scale_images,
+    student_inputs,
 )
 from tests.anomaly.toy import toy_events
 
@@ -56,4 +57,14 @@ def test_scaler_and_errors():
     with pytest.raises(KeyError, match="lack"):
         l1_features(toy_events(2)[["MET_pt"]])
     with pytest.raises(ValueError, match="18, 14"):
-        scale_images(np.zeros((2, 14, 18)))
+        scale_images(np.zeros((2, 18)))
+    with pytest.raises(ValueError, match="18, 14"):
+        student_inputs(np.zeros((2, 18, 14, 1)))
+
+
+def test_student_inputs_are_a_bit_shift():
+    images = region_images(toy_events(3))
+    x = student_inputs(images)
+    assert x.shape == (3, 18, 14, 1) and x.dtype == np.float32
+    # 0.5 GeV counts / 32 GeV = counts · 2⁻⁶: exact in binary
+    np.testing.assert_array_equal(x[..., 0] * 64.0, images * 2.0)
