@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+__all__ = ["check"]
+
 
 def check(
     name: str, answer: object, expected: float, rel_tol: float = 1e-6, abs_tol: float = 0.0

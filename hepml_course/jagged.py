@@ -7,6 +7,8 @@ from collections.abc import Iterable
 import awkward as ak
 import numpy as np
 
+__all__ = ["jagged_isin"]
+
 
 def jagged_isin(values: ak.Array, test: Iterable[int] | np.ndarray) -> ak.Array:
     """``np.isin`` for a jagged array: True where an element is one of ``test``.

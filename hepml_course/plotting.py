@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt
 import mplhep
 import numpy as np
 
+__all__ = ["label", "plot_fit", "ratio_axes", "use_style"]
+
 #: Text shown in the experiment label of every figure.
 LABEL_TEXT = "hepml-course"
 
