@@ -49,16 +49,17 @@ def run(argv: list[str]) -> dict:
 
     import numpy as np
 
-    from hepml_course.generative import make_generator
-    from hepml_course.generative.base import layer_sizes
-    from hepml_course.generative.evaluate import (
+    from hepml_course.generative import (
+        MODELS_DIR,
+        calo_split,
+        layer_sizes,
+        load_pretrained,
+        make_generator,
         metric_table,
         reference_simulator,
         simulate,
         simulator_speed_all_cores,
     )
-    from hepml_course.generative.pretrained import MODELS_DIR, load_pretrained
-    from hepml_course.generative.showers import calo_split
     from hepml_course.metrics.generative import showers_per_second
 
     names = [n for n in args.generators.split(",") if n]
@@ -72,8 +73,8 @@ def run(argv: list[str]) -> dict:
         else:
             start = time.perf_counter()
             generators[name] = make_generator(
-                name, seed=args.seed, layer_sizes=layer_sizes(reference_simulator().geometry)
-            ).fit(train.voxels_gev, train.e_inc_gev, epochs=args.train)
+                name, layer_sizes=layer_sizes(reference_simulator().geometry), epochs=args.train
+            ).fit(train.voxels_gev, train.e_inc_gev, seed=args.seed)
             setup_train[name] = round(time.perf_counter() - start, 1)
 
     samples = {n: g.generate(test.e_inc_gev, seed=args.seed + 1) for n, g in generators.items()}

@@ -1,43 +1,53 @@
 """Generative fast simulation of calorimeter showers (chapter "Generative simulation").
 
 Three energy-conditioned generators share one preprocessing
-(:mod:`~hepml_course.generative.preprocessing`), one interface
-(:class:`~hepml_course.generative.base.ShowerGenerator`: ``fit``,
-``generate``, ``save``/``load``) and one first stage: a small flow-matching
-model of the layer energies (:mod:`.networks`).  They differ in the second
-stage, the voxel shapes given the energies:
+(:class:`ShowerPreprocessor`), one interface (``generative.base.ShowerGenerator``, a
+:class:`hepml_course.nn.Estimator`: ``fit(voxels_gev, e_inc_gev, *, seed)``,
+``generate(e_inc_gev, *, seed)``, ``save``/``load``) and one first stage: a
+small flow-matching model of the layer energies (:class:`ConditionalFlow`).
+They differ in the second stage, the voxel shapes given the energies:
 
-* ``vae`` — conditional variational autoencoder (:mod:`.vae`);
-* ``gan`` — conditional Wasserstein GAN with gradient penalty (:mod:`.gan`);
-* ``flow_matching`` — conditional flow matching with an ODE sampler
-  (:mod:`.flow_matching`).
+* ``vae`` — :class:`ConditionalVAE`, a conditional variational autoencoder;
+* ``gan`` — :class:`WassersteinGAN`, a conditional Wasserstein GAN with gradient penalty;
+* ``flow_matching`` — :class:`FlowMatching`, conditional flow matching with an ODE sampler.
 
-:mod:`.augmentation` rotates and mirrors training showers (the α symmetry);
-:mod:`.reweighting` refines a generator's output with classifier weights;
-:mod:`.pretrained` loads the shipped weights; ``python -m
-hepml_course.generative.train NAME`` trains them.
+:class:`AlphaSymmetry` rotates and mirrors training showers (the α
+symmetry); refinement reweights a generator's output with
+:class:`hepml_course.nn.ClassifierReweighter` (:func:`effective_sample_size`
+says what the weights cost); :func:`load_pretrained` loads the shipped weights
+(``python -m hepml_course.generative.train NAME`` trains them);
+:func:`metric_table`, :func:`speed_table` and :func:`simulate` judge them
+against the reference simulator.
+
+Importing this package does not import TensorFlow.
 """
 
-from __future__ import annotations
+from hepml_course._lazy import attach
 
-import importlib
-
-#: Generator name → "module:Class" (imported lazily: TensorFlow is heavy).
-GENERATORS: dict[str, str] = {
-    "vae": "hepml_course.generative.vae:ConditionalVAE",
-    "gan": "hepml_course.generative.gan:WassersteinGAN",
-    "flow_matching": "hepml_course.generative.flow_matching:FlowMatching",
-}
-
-
-def generator_class(name: str):
-    """The generator class registered as ``name`` (``vae``, ``gan``, ``flow_matching``)."""
-    if name not in GENERATORS:
-        raise KeyError(f"unknown generator {name!r}; choose one of {sorted(GENERATORS)}")
-    module, cls = GENERATORS[name].split(":")
-    return getattr(importlib.import_module(module), cls)
-
-
-def make_generator(name: str, seed: int = 0, **hparams):
-    """A fresh, untrained generator ``name`` with the given seed and hyper-parameters."""
-    return generator_class(name)(seed=seed, **hparams)
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "AlphaSymmetry": "augmentation",
+        "ConditionalFlow": "networks",
+        "ConditionalVAE": "vae",
+        "FlowMatching": "flow_matching",
+        "GENERATORS": "registry",
+        "MODELS_DIR": "pretrained",
+        "ShowerPreprocessor": "preprocessing",
+        "Showers": "showers",
+        "WassersteinGAN": "gan",
+        "available": "pretrained",
+        "calo_split": "showers",
+        "effective_sample_size": "reweighting",
+        "generator_class": "registry",
+        "layer_sizes": "base",
+        "load_pretrained": "pretrained",
+        "make_generator": "registry",
+        "metric_table": "evaluate",
+        "record": "pretrained",
+        "reference_simulator": "evaluate",
+        "simulate": "evaluate",
+        "simulator_speed_all_cores": "evaluate",
+        "speed_table": "evaluate",
+    },
+)

@@ -91,9 +91,17 @@ def speed_table(
     return out
 
 
+#: Showers per simulator call in the all-cores speed test (bounds each worker's memory).
+_CHUNK = 50
+
+
 def _simulate_count(args: tuple[float, int, int]) -> int:
     energy_gev, n, seed = args
-    return len(simulate(np.full(n, energy_gev), seed=seed))
+    done = 0
+    for k, start in enumerate(range(0, n, _CHUNK)):
+        m = min(_CHUNK, n - start)
+        done += len(simulate(np.full(m, energy_gev), seed=1000 * seed + k))
+    return done
 
 
 def simulator_speed_all_cores(

@@ -17,10 +17,10 @@ averages out the noise of the last optimisation steps.  The model itself is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-import tensorflow as tf
 
 from hepml_course.generative.base import ShowerGenerator
 from hepml_course.generative.networks import ConditionalFlow
@@ -29,36 +29,77 @@ from hepml_course.generative.networks import ConditionalFlow
 class FlowMatching(ShowerGenerator):
     """Energy-conditioned flow-matching generator with a midpoint ODE sampler.
 
-    Hyper-parameters: ``hidden`` (velocity-network widths), ``n_freq``
-    (time-embedding frequencies), ``n_steps`` (midpoint steps of the sampler;
-    can be changed after training), ``ema_decay`` (decay of the weight average
-    used for sampling), plus the layer-energy stage's (see
-    :class:`~hepml_course.generative.base.ShowerGenerator`).
+    Parameters
+    ----------
+    hidden
+        Velocity-network widths.
+    n_freq
+        Time-embedding frequencies.
+    n_steps
+        Midpoint steps of the sampler (may be changed after training).
+    ema_decay
+        Decay of the weight average used for sampling.
+    layer_sizes, alpha_bins, epochs, batch_size, learning_rate, energy_hidden, energy_steps,
+    energy_batch_size, hit_calibration_bins
+        Shared by every generator: see :class:`~hepml_course.generative.base.ShowerGenerator`.
+
+    Attributes
+    ----------
+    flow_ : ConditionalFlow
+        The stage-2 model (its EMA velocity network is saved).
     """
 
     name: ClassVar[str] = "flow_matching"
-    DEFAULTS: ClassVar[dict[str, Any]] = {
-        "hidden": [256, 256, 256],
-        "n_freq": 4,
-        "n_steps": 8,
-        "ema_decay": 0.999,
-    }
+    _fitted_attributes: ClassVar[tuple[str, ...]] = ("preprocessor_", "energy_flow_", "flow_")
+
+    def __init__(
+        self,
+        *,
+        hidden: Sequence[int] = (256, 256, 256),
+        n_freq: int = 4,
+        n_steps: int = 8,
+        ema_decay: float = 0.999,
+        layer_sizes: Sequence[int] | None = None,
+        alpha_bins: Sequence[int] | None = None,
+        epochs: int = 10,
+        batch_size: int = 128,
+        learning_rate: float = 1e-3,
+        energy_hidden: Sequence[int] = (64, 64, 64),
+        energy_steps: int = 8,
+        energy_batch_size: int = 64,
+        hit_calibration_bins: int = 10,
+    ) -> None:
+        super().__init__(
+            layer_sizes=layer_sizes,
+            alpha_bins=alpha_bins,
+            epochs=epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            energy_hidden=energy_hidden,
+            energy_steps=energy_steps,
+            energy_batch_size=energy_batch_size,
+            hit_calibration_bins=hit_calibration_bins,
+        )
+        self.hidden = tuple(hidden)
+        self.n_freq = n_freq
+        self.n_steps = n_steps
+        self.ema_decay = ema_decay
 
     def _build(self, n_features: int, n_cond: int) -> None:
-        self.flow = ConditionalFlow(
+        self.flow_ = ConditionalFlow(
             n_features,
             n_cond,
-            tuple(self.hparams["hidden"]),
-            int(self.hparams["n_freq"]),
-            float(self.hparams["ema_decay"]),
-            self.learning_rate,
+            self.hidden,
+            int(self.n_freq),
+            float(self.ema_decay),
+            float(self.learning_rate),
         )
 
     def _train_epoch(self, x, c, batch_size, rng) -> float:
-        return self.flow.train_epoch(x, c, batch_size, rng)
+        return self.flow_.train_epoch(x, c, batch_size, rng)
 
     def _sample(self, c, rng) -> np.ndarray:
-        return self.flow.sample(c, int(self.hparams["n_steps"]), rng)
+        return self.flow_.sample(c, int(self.n_steps), rng)
 
-    def sampling_network(self) -> tf.keras.Model:
-        return self.flow.ema
+    def sampling_network(self) -> Any:
+        return self.flow_.ema

@@ -1,49 +1,56 @@
 """Shipped generator weights: load them, and write their card.
 
-``data/models/generative/`` holds, per generator, ``NAME.weights.h5`` (the
-sampling network only), ``NAME.json`` (hyper-parameters, preprocessing
-state, seed, epochs, the exact training command, sha256 of the weights) and
-``card.md`` (the same, for humans), all written by ``python -m
-hepml_course.generative.train NAME``.
+``data/models/generative/NAME/`` is a saved model of the package (see
+:mod:`hepml_course.nn.artifacts`): ``record.json`` (hyper-parameters, the
+preprocessing state, seed, epochs, the exact training command, the sha256 of
+every file and of the record itself) and the weight files of the two sampling
+networks.  ``card.md`` says the same for humans.  All are written by
+``python -m hepml_course.generative.train NAME``.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from hepml_course.data.paths import REPO_ROOT
-from hepml_course.generative import GENERATORS, generator_class
+from hepml_course.generative.registry import GENERATORS, generator_class
+from hepml_course.nn import read_artifact
 
 #: Folder of the shipped generator weights.
 MODELS_DIR = REPO_ROOT / "data" / "models" / "generative"
 
 
-def record(name: str, directory: str | Path = MODELS_DIR) -> dict:
-    """The JSON record of a saved generator."""
-    path = Path(directory) / f"{name}.json"
+def _folder(name: str, directory: str | Path) -> Path:
     if name not in GENERATORS:
         raise KeyError(f"unknown generator {name!r}; choose one of {sorted(GENERATORS)}")
-    if not path.exists():
+    path = Path(directory) / name
+    if not (path / "record.json").exists():
         raise FileNotFoundError(
             f"no saved generator {name!r} in {directory}; train it with: "
             f"python -m hepml_course.generative.train {name} --out {directory}"
         )
-    return json.loads(path.read_text())
+    return path
+
+
+def record(name: str, directory: str | Path = MODELS_DIR) -> dict[str, Any]:
+    """The verified record of a saved generator (every sha256 checked)."""
+    return read_artifact(_folder(name, directory)).record
 
 
 def available(directory: str | Path = MODELS_DIR) -> list[str]:
     """Names of the generators saved in ``directory``."""
-    return [n for n in GENERATORS if (Path(directory) / f"{n}.json").exists()]
+    return [n for n in GENERATORS if (Path(directory) / n / "record.json").exists()]
 
 
-def load_pretrained(name: str, directory: str | Path = MODELS_DIR):
-    """A saved generator, ready to ``generate`` (its weight file's sha256 is verified)."""
-    return generator_class(name).from_record(record(name, directory), directory)
+def load_pretrained(name: str, directory: str | Path = MODELS_DIR) -> Any:
+    """A saved generator, ready to ``generate`` (the sha256 of its record and files is verified)."""
+    return generator_class(name).load(_folder(name, directory))
 
 
 def write_card(directory: str | Path = MODELS_DIR) -> Path:
-    """(Re)write ``card.md`` from the JSON records found in ``directory``."""
+    """(Re)write ``card.md`` from the records found in ``directory``."""
     directory = Path(directory)
     lines = [
         '# Generator weights of the chapter "Generative simulation"',
@@ -51,33 +58,42 @@ def write_card(directory: str | Path = MODELS_DIR) -> Path:
         "Written by `python -m hepml_course.generative.train NAME` (this card is regenerated",
         "by every training run). Each generator is trained on the training split (75 %,",
         "fixed permutation `hepml_course.generative.showers.SPLIT_SEED`) of the shipped",
-        "`calo` dataset. Only the sampling networks are stored: the layer-energy flow",
-        "(`NAME.energy.weights.h5`, stage 1) and the shape network (`NAME.weights.h5`:",
-        "VAE decoder, GAN generator or flow-matching velocity field, stage 2); the",
-        "preprocessing state is in `NAME.json`.",
-        "Load with `hepml_course.generative.pretrained.load_pretrained(NAME)`, which checks",
-        "the sha256 below. `tests/generative/test_pretrained.py` (slow) re-runs the command",
-        "and compares the metrics of the retrained and the shipped weights.",
+        "`calo` dataset. Each `NAME/` folder is a saved model (`hepml_course.nn.artifacts`):",
+        "`record.json` holds the hyper-parameters, the preprocessing state, the seed, the",
+        "command and the sha256 of every file and of the record itself; only the sampling",
+        "networks are stored: the layer-energy flow (`energy_flow.weights.h5`, stage 1) and",
+        "the shape network (`shape_network.weights.h5`: VAE decoder, GAN generator or",
+        "flow-matching velocity field, stage 2).",
+        "Load with `hepml_course.generative.load_pretrained(NAME)`, which checks every",
+        "sha256 (a modified record or weight file is refused).",
+        "`tests/generative/test_pretrained.py` (slow) re-runs the command and compares the",
+        "metrics of the retrained and the shipped weights.",
         "",
     ]
     for name in available(directory):
         rec = record(name, directory)
+        extra, params, state = rec.get("extra", {}), rec["params"], rec["state"]
         lines += [
-            f"## `{name}` ({rec['class']})",
+            f"## `{name}` ({rec['class'].rsplit('.', 1)[-1]})",
             "",
             f"- command: `{rec.get('command', '?')}`",
-            f"- seed: {rec['seed']}; epochs: {rec['epochs_trained']}; "
-            f"batch size: {rec.get('batch_size', '?')}; learning rate: {rec['learning_rate']}",
-            f"- hyper-parameters: `{json.dumps(rec['hparams'])}`",
-            f"- parameters needed for sampling (both stages): {rec['n_parameters']}",
-            f"- training showers: {rec.get('n_train', '?')}; "
-            f"training time: {rec.get('train_time_s', '?')} s ({rec.get('machine', '?')})",
-            f"- dataset sha256: `{rec.get('dataset_sha256', '?')}`",
-            *(
-                f"- weights: `{file}`, sha256 `{sha}`"
-                for file, sha in rec.get("weight_files", {"(older record: retrain)": "?"}).items()
-            ),
-            f"- final training loss: {rec.get('final_loss', '?')}",
+            f"- seed: {rec['seed']}; epochs trained: {state['epochs_trained']}"
+            + (
+                f" (of {extra.get('epochs_requested', '?')} requested: {extra['stopped']})"
+                if extra.get("stopped")
+                else ""
+            )
+            + f"; batch size: {params['batch_size']}; learning rate: {params['learning_rate']}",
+            f"- hyper-parameters: `{json.dumps(params)}`",
+            f"- parameters needed for sampling (both stages): {state['n_parameters']}",
+            f"- training showers: {extra.get('n_train', '?')}; "
+            f"training time: {extra.get('train_time_s', '?')} s ({extra.get('machine', '?')}); "
+            f"finished {extra.get('finished_utc', '?')}",
+            f"- versions: {', '.join(f'{k} {v}' for k, v in rec.get('versions', {}).items())}",
+            f"- dataset sha256: `{extra.get('dataset_sha256', '?')}`",
+            f"- record sha256: `{rec['record_sha256']}`",
+            *(f"- `{name}/{file}`: sha256 `{sha}`" for file, sha in rec["files"].items()),
+            f"- final training loss: {extra.get('final_loss', '?')}",
             "",
         ]
     card = directory / "card.md"

@@ -25,7 +25,6 @@ the interface of :class:`hepml_course.sim.calorimeter.CaloGeometry`.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -347,14 +346,18 @@ def classifier_auc_low_level(
     hidden: tuple[int, ...] = (256, 256),
     patience: int = 4,
 ) -> float:
-    """AUC of a Keras DNN separating reference from generated showers from their voxels.
+    """AUC of a neural network separating reference from generated showers from their voxels.
+
+    The classifier is the package's one weighted classifier,
+    :class:`hepml_course.nn.ClassifierReweighter` (its ``predict_proba``); this
+    function only splits the samples and scores the held-out half.
 
     Parameters
     ----------
     reference, generated
         Outputs of :func:`low_level_inputs` (n, n_voxels + 1).
     seed
-        Seed of the split and of the network's initialisation.
+        Seed of the split and of the network's initialisation and training.
     epochs, hidden, patience
         Training length (with early stopping on a 20 % validation split of the
         training half), hidden-layer widths and early-stopping patience.
@@ -364,35 +367,22 @@ def classifier_auc_low_level(
     float
         Test-set ROC AUC.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow as tf
     from sklearn.metrics import roc_auc_score
+
+    from hepml_course.nn import ClassifierReweighter
 
     x_tr, y_tr, x_te, y_te = _two_sample_split(
         np.asarray(reference, np.float64), np.asarray(generated, np.float64), seed, test_fraction
     )
-    mu, sd = x_tr.mean(axis=0), x_tr.std(axis=0)
-    sd = np.where(sd > 0, sd, 1.0)
-    x_tr, x_te = ((x_tr - mu) / sd).astype("float32"), ((x_te - mu) / sd).astype("float32")
-    tf.keras.utils.set_random_seed(seed)
-    layers = [tf.keras.Input(shape=(x_tr.shape[1],))]
-    for width in hidden:
-        layers += [tf.keras.layers.Dense(width, activation="relu"), tf.keras.layers.Dropout(0.2)]
-    layers.append(tf.keras.layers.Dense(1, activation="sigmoid"))
-    model = tf.keras.Sequential(layers)
-    model.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
-    stop = tf.keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)
-    model.fit(
-        x_tr,
-        y_tr,
+    clf = ClassifierReweighter(
+        hidden=hidden,
         epochs=epochs,
         batch_size=256,
-        validation_split=0.2,
-        callbacks=[stop],
-        verbose=0,
-    )
-    pred = model.predict(x_te, batch_size=4096, verbose=0).ravel()
-    return float(roc_auc_score(y_te, pred))
+        learning_rate=1e-3,
+        patience=patience,
+        validation_fraction=0.2,
+    ).fit(x_tr, y_tr.astype(int), seed=seed)
+    return float(roc_auc_score(y_te, clf.predict_proba(x_te)))
 
 
 def showers_per_second(

@@ -166,6 +166,7 @@ def write_artifact(
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes 0700; a saved model is meant to be shared
     try:
         writer = ArtifactWriter(staging)
         yield writer

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
-from hepml_course.generative.pretrained import load_pretrained
+from hepml_course.generative.pretrained import load_pretrained, record
 from hepml_course.generative.showers import calo_split, split
 from hepml_course.generative.train import command_line, main
 
@@ -28,34 +26,34 @@ def test_split_rejects_bad_fractions():
 
 
 def test_train_command_writes_a_loadable_generator(tmp_path, capsys):
-    assert (
-        main(
-            [
-                "vae",
-                "--seed",
-                "2",
-                "--epochs",
-                "1",
-                "--n-train",
-                "300",
-                "--out",
-                str(tmp_path),
-                "--quiet",
-            ]
-        )
-        == 0
-    )
+    args = ["vae", "--seed", "2", "--epochs", "1", "--n-train", "300"]
+    assert main([*args, "--out", str(tmp_path), "--quiet"]) == 0
     assert "saved" in capsys.readouterr().out
-    record = json.loads((tmp_path / "vae.json").read_text())
-    assert record["command"] == command_line("vae", 2, 1, 128, 300)
-    assert record["n_train"] == 300 and record["epochs_trained"] == 1
-    assert record["preprocessor"]["layer_sizes"] == [8, 160, 190, 5, 5]
-    assert record["hparams"]["alpha_bins"] is None  # not augmented by default
-    assert record["preprocessor"]["hit_log_cut"] is not None  # hit rates calibrated
+    rec = record("vae", tmp_path)  # sha256 verified
+    assert rec["command"] == command_line("vae", 2, 1, 128, 300)
+    assert rec["seed"] == 2 and rec["params"]["epochs"] == 1
+    assert rec["extra"]["n_train"] == 300 and rec["state"]["epochs_trained"] == 1
+    assert rec["extra"]["stopped"] is None
+    pre = rec["state"]["preprocessor"]
+    assert pre["layer_sizes"] == [8, 160, 190, 5, 5]
+    assert rec["params"]["alpha_bins"] is None  # not augmented by default
+    assert pre["hit_log_cut"] is not None  # hit rates calibrated
     card = (tmp_path / "card.md").read_text()
-    assert all(sha in card for sha in record["weight_files"].values()) and record["command"] in card
+    assert all(sha in card for sha in rec["files"].values()) and rec["command"] in card
+    assert rec["record_sha256"] in card
     gen = load_pretrained("vae", tmp_path)
     assert gen.generate(np.array([10.0, 100.0]), seed=0).shape == (2, 368)
+
+
+def test_a_time_budget_records_the_epochs_actually_run(tmp_path):
+    args = ["gan", "--epochs", "50", "--n-train", "200", "--max-train-s", "0"]
+    assert main([*args, "--out", str(tmp_path), "--quiet"]) == 0
+    rec = record("gan", tmp_path)
+    # stopped after the first epoch; the command reproduces exactly that training
+    assert rec["state"]["epochs_trained"] == 1 and rec["params"]["epochs"] == 1
+    assert rec["command"] == command_line("gan", 0, 1, 128, 200)
+    assert "--max-train-s 0 after 1 epochs" in rec["extra"]["stopped"]
+    assert "of 50 requested" in (tmp_path / "card.md").read_text()
 
 
 def test_command_line_records_every_non_default_setting():

@@ -124,6 +124,31 @@ def test_low_level_classifier_auc(samples):
     assert auc_wide > 0.75
 
 
+def test_low_level_test_uses_the_packages_one_classifier(samples, monkeypatch):
+    """The metric trains no network of its own: it calls nn.ClassifierReweighter.predict_proba."""
+    import hepml_course.nn as nn
+
+    calls = {}
+
+    class Recording(nn.ClassifierReweighter):
+        def fit(self, X, y, *, sample_weight=None, seed=0):
+            calls["fit"] = (len(X), set(np.unique(y)), seed, self.hidden, self.epochs)
+            return super().fit(X, y, sample_weight=sample_weight, seed=seed)
+
+        def predict_proba(self, X):
+            calls["predict_proba"] = len(X)
+            return super().predict_proba(X)
+
+    monkeypatch.setattr(nn, "ClassifierReweighter", Recording)
+    ref, same, _ = samples
+    a, b = gm.low_level_inputs(*ref)[:400], gm.low_level_inputs(*same)[:400]
+    auc = gm.classifier_auc_low_level(a, b, seed=3, epochs=1, hidden=(8,))
+    assert 0 <= auc <= 1
+    assert calls["fit"] == (400, {0, 1}, 3, (8,), 1) and calls["predict_proba"] == 400
+    source = open(gm.__file__).read()
+    assert "keras" not in source and "tensorflow" not in source
+
+
 def test_classifier_needs_enough_showers():
     with pytest.raises(ValueError, match="at least 20"):
         gm.classifier_auc_high_level(np.zeros((5, 2)), np.zeros((5, 2)))
