@@ -1,9 +1,13 @@
-"""``hepml-course fpga MODEL_PATH --out DIR``: deploy a saved tagger (stages 2–6).
+"""``hepml-course fpga MODEL --out DIR``: deploy a trained Keras-3 network (hls4ml, da4ml, Yosys).
 
-Converts the model with hls4ml, checks the C++ emulation bit by bit against
-(Q)Keras, runs vendor synthesis when Vitis/Vivado HLS is installed, and the
-open-source flow (da4ml RTL → Verilator → Yosys) for QKeras models; writes
-``DIR/deployment.json`` and prints the report row.
+MODEL is a saved tagger folder (``JetTagger.save`` / ``HGQTagger.save``, which
+record the input scaling) or a ``.keras`` file of a feed-forward network of
+Dense / QDense (QKeras API) / HGQ2 layers with any layer names, given with its
+input scaling as ``--scaler FILE``.  Converts with hls4ml, checks the C++
+emulation bit by bit against Keras, runs vendor synthesis when Vitis/Vivado HLS
+is installed, and the open-source flow (da4ml RTL → Verilator → Yosys) for
+quantized networks; writes ``DIR/deployment.json`` and prints the report row.
+Test jets come from the classification chapter's ``jets`` dataset.
 """
 
 from __future__ import annotations
@@ -15,10 +19,18 @@ from typing import Any
 def register(subparsers: Any) -> None:
     """Add the ``fpga`` command."""
     parser = subparsers.add_parser(
-        "fpga", help="convert, emulate and synthesise a saved jet tagger (hls4ml, da4ml, Yosys)"
+        "fpga", help="convert, emulate and synthesise a trained network (hls4ml, da4ml, Yosys)"
     )
-    parser.add_argument("model_path", help="Keras/QKeras .h5 file (from fpga.models.save_tagger)")
+    parser.add_argument(
+        "model_path", help="saved tagger folder, or a Keras-3 .keras file (then give --scaler)"
+    )
     parser.add_argument("--out", required=True, help="output folder (HLS/RTL projects, reports)")
+    parser.add_argument(
+        "--scaler",
+        default=None,
+        help='JSON file {"mean": [...], "scale": [...]} of the input standardisation '
+        "(required for a .keras file; never refitted silently)",
+    )
     parser.add_argument("--backend", default="Vitis", choices=["Vitis", "Vivado"])
     parser.add_argument(
         "--strategy",
@@ -27,18 +39,40 @@ def register(subparsers: Any) -> None:
         help="hls4ml strategy of the dense layers",
     )
     parser.add_argument("--reuse-factor", type=int, default=1)
-    parser.add_argument("--clock-ns", type=float, default=5.0, help="clock period in ns")
+    parser.add_argument(
+        "--clock-ns",
+        type=float,
+        default=5.0,
+        help="clock period in ns (hls4ml, RTL constraints and the default RTL pipelining)",
+    )
+    parser.add_argument(
+        "--latency-cutoff",
+        type=float,
+        default=None,
+        help="da4ml pipelining: largest adder delay between registers "
+        "(default: derived from --clock-ns; <= 0: combinational)",
+    )
     parser.add_argument("--jets", type=int, default=2000, help="test jets for the emulation checks")
     parser.add_argument("--no-synth", action="store_true", help="skip Yosys synthesis (slow)")
+    parser.add_argument(
+        "--no-verilator", action="store_true", help="write the RTL but do not simulate it (slow)"
+    )
     parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> dict:
     from hepml_course.fpga.convert import HLSSettings
-    from hepml_course.fpga.pipeline import deploy, jet_data, tagger_from_path
+    from hepml_course.fpga.pipeline import deploy, jet_data, load_deployable
 
-    tagger = tagger_from_path(args.model_path)
+    if args.clock_ns <= 0:
+        raise ValueError(f"--clock-ns must be positive, got {args.clock_ns}")
+    target = load_deployable(args.model_path, scaler=args.scaler)
     split = jet_data()
+    n_in = int(target.model.input_shape[-1])
+    if n_in != split.x_test.shape[1]:
+        raise ValueError(
+            f"the model takes {n_in} features, the jets dataset has {split.x_test.shape[1]}"
+        )
     settings = HLSSettings(
         backend=args.backend,
         strategy=args.strategy,
@@ -46,13 +80,15 @@ def _run(args: argparse.Namespace) -> dict:
         clock_period_ns=args.clock_ns,
     )
     result = deploy(
-        tagger,
+        target,
         split.x_test,
         split.y_test,
         args.out,
         n_emulate=args.jets,
         settings=settings,
         synthesize=not args.no_synth,
+        simulate=not args.no_verilator,
+        latency_cutoff=args.latency_cutoff,
     )
     for note in result.notes:
         print(note)

@@ -16,12 +16,14 @@ level, then an adder tree over the trees: ``1 + depth + ceil(log2(n_trees))`` cy
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import os
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,12 +44,30 @@ def ap_include_dir() -> Path:
     return path
 
 
-def _python_on_path() -> None:
-    """Put this interpreter first on PATH: conifer compiles with ``python3 -m pybind11``."""
+@contextlib.contextmanager
+def _conifer_env() -> Iterator[None]:
+    """While conifer converts and compiles: this interpreter first on ``PATH`` (conifer
+    compiles with ``python3 -m pybind11``) and ``XILINX_AP_INCLUDE`` set to hls4ml's
+    ``ap_types``; the process environment is restored afterwards.  conifer's warning about
+    its missing bundled JSON headers (the system's ``nlohmann-json3-dev`` is used) is muted."""
+    saved = {k: os.environ.get(k) for k in ("PATH", "XILINX_AP_INCLUDE")}
+    json_log = logging.getLogger("conifer.utils.misc")
+    json_level = json_log.level
+    if Path("/usr/include/nlohmann/json.hpp").exists():
+        json_log.setLevel(logging.ERROR)
     bindir = str(Path(sys.executable).parent)
-    path = os.environ.get("PATH", "")
-    if path.split(os.pathsep)[0] != bindir:
-        os.environ["PATH"] = bindir + os.pathsep + path
+    os.environ["PATH"] = bindir + os.pathsep + (saved["PATH"] or "")
+    if not saved["XILINX_AP_INCLUDE"]:
+        os.environ["XILINX_AP_INCLUDE"] = str(ap_include_dir())
+    try:
+        yield
+    finally:
+        json_log.setLevel(json_level)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def train_bdt(
@@ -89,7 +109,6 @@ def pipeline_latency(clf: Any) -> int:
 def _convert(clf: Any, backend: str, output_dir: Path, fixed: FixedPoint) -> Any:
     import conifer
 
-    _python_on_path()
     module = conifer.backends.cpp if backend == "cpp" else conifer.backends.vhdl
     output_dir = Path(output_dir).resolve()
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -98,20 +117,20 @@ def _convert(clf: Any, backend: str, output_dir: Path, fixed: FixedPoint) -> Any
     cfg["ProjectName"] = "bdt"
     cfg["Precision"] = fixed.hls()
     # conifer compiles its fixed-point converter in ./.fp_converter_*: keep it in the project
-    with contextlib.chdir(output_dir):
+    with contextlib.chdir(output_dir), _conifer_env():
         return conifer.converters.convert_from_sklearn(clf, cfg)
 
 
 def cpp_emulation(clf: Any, output_dir: str | Path, fixed: FixedPoint | None = None) -> Any:
     """Compile conifer's bit-accurate C++ emulation; call ``.decision_function(x)`` on it."""
     require_tool("g++")
-    os.environ.setdefault("XILINX_AP_INCLUDE", str(ap_include_dir()))
     if not Path("/usr/include/nlohmann/json.hpp").exists() and not os.environ.get("JSON_ROOT"):
         raise FileNotFoundError(
             "nlohmann/json.hpp not found: apt-get install nlohmann-json3-dev (or set JSON_ROOT)"
         )
     model = _convert(clf, "cpp", Path(output_dir), fixed or FixedPoint())
-    model.compile()
+    with _conifer_env():
+        model.compile()
     return model
 
 
@@ -149,7 +168,7 @@ def vhdl_project(clf: Any, output_dir: str | Path, fixed: FixedPoint | None = No
     conifer.backends.vhdl.set_simulator("ghdl")
     start = time.perf_counter()
     model = _convert(clf, "vhdl", Path(output_dir), fixed or FixedPoint())
-    with contextlib.chdir(Path(output_dir).resolve()):
+    with contextlib.chdir(Path(output_dir).resolve()), _conifer_env():
         compiled = model.compile()
     if not compiled:
         raise RuntimeError(f"GHDL could not analyse the VHDL: see {output_dir}/ghdl_compile.log")

@@ -1,12 +1,17 @@
-"""hls4ml configuration, conversion and compilation of a Keras/QKeras tagger.
+"""hls4ml configuration, conversion and compilation of Keras-3 networks.
 
-The configuration this module produces avoids the two classic traps that make an
-hls4ml model silently disagree with Keras:
+Quantized networks (hgq2 layers, built with the QKeras API or native HGQ2) get
+the model-level configuration ``{'Model': {'Precision': 'ap_fixed<1,0>',
+'ReuseFactor': 1, 'Strategy': 'Latency'}}``: hls4ml then takes every type
+from the quantizers (its bit-exact mode) and the emulation reproduces the
+Keras logits bit for bit.  Float networks are given ``ap_fixed<16,I>`` types
+from profiling; they are not bit-exact by nature (rounding to 16 bits).
 
-- **accumulators**: every dense layer's accumulator and result keep all the bits
-  of the exact sum (``auto`` precision inferred from the quantizers for QKeras
-  models, or a profiled ``ap_fixed<W,I>`` with enough integer bits for float
-  models), so the pre-softmax logits are not truncated;
+The float configuration avoids the two classic traps that make an hls4ml model
+silently disagree with Keras:
+
+- **accumulators**: every dense layer's accumulator keeps more bits than its
+  profiled result type, so the logits are not truncated;
 - **softmax**: hls4ml computes softmax with lookup tables (1024 entries of
   ``ap_fixed<18,8>`` by default), which can flip a near-tie.  We enlarge the
   tables, widen their types and — because a trigger only needs the arg-max — judge
@@ -15,15 +20,14 @@ hls4ml model silently disagree with Keras:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 DENSE_CLASSES = ("Dense", "QDense")
 STRATEGIES = ("Latency", "Resource", "distributed_arithmetic")
@@ -75,8 +79,10 @@ class HLSSettings:
 
 
 def is_quantized(model: Any) -> bool:
-    """True when the model's dense layers are QKeras layers."""
-    return any(type(layer).__name__.startswith("Q") for layer in model.layers)
+    """True when the model is made of hgq2 (QKeras-API or native HGQ2) layers."""
+    from hepml_course.fpga.network import is_quantized as _is_quantized
+
+    return _is_quantized(model)
 
 
 def integer_bits(max_abs: float, signed: bool = True) -> int:
@@ -102,12 +108,17 @@ def profile_precision(model: Any, x: np.ndarray, width: int = 16) -> dict[str, s
     dict
         Layer name → HLS type string for every layer except the input and softmax.
     """
-    import tensorflow as tf
+    from hepml_course.fpga.network import output_layer
+    from hepml_course.nn import import_keras
 
+    keras = import_keras()
     layers = [la for la in model.layers if type(la).__name__ not in ("InputLayer",)]
-    layers = [la for la in layers if la.name != "softmax"]
-    probe = tf.keras.Model(model.inputs, [la.output for la in layers])
+    stop = model.layers.index(output_layer(model))
+    layers = [la for la in layers if model.layers.index(la) <= stop]
+    probe = keras.Model(model.inputs, [la.output for la in layers])
     outputs = probe.predict(np.asarray(x, dtype=np.float32), batch_size=4096, verbose=0)
+    if len(layers) == 1:
+        outputs = [outputs]
     types = {}
     for layer, out in zip(layers, outputs, strict=True):
         i_bits = integer_bits(float(np.max(np.abs(out))))
@@ -116,43 +127,58 @@ def profile_precision(model: Any, x: np.ndarray, width: int = 16) -> dict[str, s
 
 
 def hls_config(model: Any, settings: HLSSettings | None = None, x_profile: Any = None) -> dict:
-    """The hls4ml configuration dictionary (``granularity='name'``) with the trap fixes.
+    """The hls4ml configuration dictionary.
 
     Parameters
     ----------
     model
-        Keras or QKeras model with a final ``softmax`` layer.
+        Keras-3 feed-forward network (float or hgq2-quantized).
     settings
         Conversion settings.
     x_profile
         Representative scaled inputs; required for float models (per-layer types
-        from profiling), ignored for QKeras models (types follow the quantizers).
+        from profiling), ignored for quantized models (types follow the quantizers).
+
+    Returns
+    -------
+    dict
+        For quantized models the model-level bit-exact configuration (plus
+        per-layer ``Strategy`` for ``distributed_arithmetic``); for float models a
+        ``granularity='name'`` configuration with profiled types and the softmax fix.
     """
     import hls4ml
 
     settings = settings or HLSSettings()
-    cfg = hls4ml.utils.config_from_keras_model(
-        model, granularity="name", backend=settings.backend, default_reuse_factor=1
-    )
+    if is_quantized(model):
+        return _quantized_config(model, settings)
+    with contextlib.redirect_stdout(io.StringIO()):
+        cfg = hls4ml.utils.config_from_keras_model(
+            model, granularity="name", backend=settings.backend, default_reuse_factor=1
+        )
     cfg["Model"]["Strategy"] = "Latency" if settings.strategy != "Resource" else "Resource"
     cfg["Model"]["ReuseFactor"] = settings.reuse_factor
     layers = cfg["LayerName"]
-    if not is_quantized(model):
-        if x_profile is None:
-            raise ValueError("float models need x_profile (representative inputs) to set types")
-        for name, hls_type in profile_precision(model, x_profile, settings.default_width).items():
-            if name not in layers:
-                continue
-            precision = layers[name].setdefault("Precision", {})
-            precision["result"] = hls_type
-            if "weight" in precision:
-                layer = model.get_layer(name)
-                w_max = float(np.max(np.abs(layer.get_weights()[0])))
-                precision["weight"] = f"ap_fixed<{settings.default_width},{integer_bits(w_max)}>"
-                precision["bias"] = precision["weight"]
-                # accumulate with 8 more bits than the result: no overflow, little rounding
-                acc_int = int(hls_type.split(",")[1].rstrip(">")) + 4
-                precision["accum"] = f"ap_fixed<{settings.default_width + 8},{acc_int}>"
+    if x_profile is None:
+        raise ValueError("float models need x_profile (representative inputs) to set types")
+    for name, hls_type in profile_precision(model, x_profile, settings.default_width).items():
+        if name not in layers:
+            continue
+        precision = layers[name].setdefault("Precision", {})
+        if not isinstance(precision, dict):
+            precision = layers[name]["Precision"] = {}
+        precision["result"] = hls_type
+        layer = model.get_layer(name)
+        if getattr(layer, "kernel", None) is not None:
+            w_max = float(np.max(np.abs(layer.get_weights()[0])))
+            precision["weight"] = f"ap_fixed<{settings.default_width},{integer_bits(w_max)}>"
+            precision["bias"] = precision["weight"]
+            # accumulate with 8 more bits than the result: no overflow, little rounding
+            acc_int = int(hls_type.split(",")[1].rstrip(">")) + 4
+            precision["accum"] = f"ap_fixed<{settings.default_width + 8},{acc_int}>"
+            # a Dense with a built-in ReLU becomes Dense + '<name>_relu' in hls4ml
+            if f"{name}_relu" in layers:
+                layers[f"{name}_relu"].setdefault("Precision", {})
+                layers[f"{name}_relu"]["Precision"] = {"result": hls_type}
     for layer in model.layers:
         name = layer.name
         if name not in layers:
@@ -161,7 +187,7 @@ def hls_config(model: Any, settings: HLSSettings | None = None, x_profile: Any =
         if type(layer).__name__ in DENSE_CLASSES and settings.strategy == "distributed_arithmetic":
             # only on dense layers: the model-level Strategy stays Latency
             layers[name]["Strategy"] = "distributed_arithmetic"
-        if name == "softmax":
+        if layer.get_config().get("activation") == "softmax" and name in layers:
             layers[name]["TableSize"] = settings.softmax_table_size
             layers[name]["Implementation"] = "stable"
             precision = layers[name].setdefault("Precision", {})
@@ -171,10 +197,21 @@ def hls_config(model: Any, settings: HLSSettings | None = None, x_profile: Any =
     return cfg
 
 
-def enable_trace(cfg: dict) -> dict:
-    """Switch on per-layer tracing (``hls_model.trace``) for every layer of ``cfg``."""
-    for layer_cfg in cfg["LayerName"].values():
-        layer_cfg["Trace"] = True
+def _quantized_config(model: Any, settings: HLSSettings) -> dict:
+    strategy = "Resource" if settings.strategy == "Resource" else "Latency"
+    cfg: dict = {
+        "Model": {
+            "Precision": "ap_fixed<1,0>",  # never used: every type comes from the quantizers
+            "ReuseFactor": settings.reuse_factor,
+            "Strategy": strategy,
+        }
+    }
+    if settings.strategy == "distributed_arithmetic":
+        cfg["LayerName"] = {
+            layer.name: {"Strategy": "distributed_arithmetic"}
+            for layer in model.layers
+            if type(layer).__name__ in DENSE_CLASSES
+        }
     return cfg
 
 
@@ -188,27 +225,34 @@ def convert(
 ) -> Any:
     """Convert with hls4ml, write the HLS project in ``output_dir`` and (by default) compile it.
 
+    A final softmax layer is left out: the hardware emits the logits (a trigger
+    needs only their arg-max), which are compared bit for bit with Keras.
     Compiling (``g++``, ≈ 5–20 s) gives the bit-accurate C++ emulation used by
-    ``hls_model.predict`` and ``hls_model.trace``.
+    ``hls_model.predict``.  Unsupported layers are refused, naming the layer.
     """
     import hls4ml
 
+    from hepml_course.fpga.network import check_supported, logits_model
+
+    check_supported(model)
+    model = logits_model(model)
     settings = settings or HLSSettings()
     if cfg is None:
         cfg = hls_config(model, settings, x_profile)
-    hls_model = hls4ml.converters.convert_from_keras_model(
-        model,
-        hls_config=cfg,
-        output_dir=str(output_dir),
-        project_name="tagger",
-        backend=settings.backend,
-        io_type=settings.io_type,
-        part=settings.part,
-        clock_period=settings.clock_period_ns,
-    )
-    if compile_model:
-        from hepml_course.fpga.tools import require_tool
+    with contextlib.redirect_stdout(io.StringIO()):  # hls4ml prints every layer it reads
+        hls_model = hls4ml.converters.convert_from_keras_model(
+            model,
+            hls_config=cfg,
+            output_dir=str(output_dir),
+            project_name="tagger",
+            backend=settings.backend,
+            io_type=settings.io_type,
+            part=settings.part,
+            clock_period=settings.clock_period_ns,
+        )
+        if compile_model:
+            from hepml_course.fpga.tools import require_tool
 
-        require_tool("g++")
-        hls_model.compile()
+            require_tool("g++")
+            hls_model.compile()
     return hls_model

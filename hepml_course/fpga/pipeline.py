@@ -1,8 +1,9 @@
-"""Stages 2–6 on one trained tagger: convert, emulate, synthesise (vendor and open), report.
+"""Deploy one trained network: convert, emulate, synthesise (vendor and open), report.
 
-:func:`deploy` is what ``hepml-course fpga MODEL_PATH --out DIR`` and the ``fpga``
-benchmark run.  Every stage that needs a missing tool is skipped with a message
-naming the tool; the report then says which numbers are absent and why.
+:func:`deploy` is what ``hepml-course fpga MODEL --out DIR`` and the ``fpga``
+benchmark run; :func:`load_deployable` reads the model.  Every stage that needs
+a missing tool is skipped with a message naming the tool; the report then says
+which numbers are absent and why.
 """
 
 from __future__ import annotations
@@ -15,19 +16,111 @@ from typing import Any
 
 import numpy as np
 
-from hepml_course.fpga import convert, emulate, rtl, vendor
-from hepml_course.fpga.models import TrainedTagger, accuracy, predict_logits, weight_sparsity
+from hepml_course.fpga import convert, emulate, vendor
+from hepml_course.fpga.network import (
+    check_supported,
+    is_quantized,
+    predict_logits,
+    weight_bits,
+    weight_sparsity,
+)
+from hepml_course.fpga.preprocess import InputScaler
 from hepml_course.fpga.report import ModelRow
-from hepml_course.fpga.tools import ToolMissingError, which
+from hepml_course.fpga.tools import which
 
 #: clock of the open-source flow: 200 MHz
 CLOCK_NS = 5.0
-#: da4ml pipelining: largest adder delay (da4ml units) between two register stages.  With 4,
-#: the 6-bit, 75 %-pruned tagger has 8 cycles of latency; Yosys's routing-free timing
-#: estimate (generic Xilinx 7-series cell delays) of its slowest stage was 7.3 ns, so a
-#: smaller cut-off (more stages) is needed to be sure of 200 MHz: check
-#: ``extra["yosys_critical_path_ns"]`` in the report.
-PIPELINE_DELAY = 4.0
+
+SCALER_HELP = (
+    'pass --scaler FILE, a JSON file {"mean": [...], "scale": [...]} with one value per '
+    "input feature (e.g. written by hepml_course.fpga.preprocess.InputScaler.save), or "
+    "deploy a model saved with its scaler (JetTagger.save / HGQTagger.save)"
+)
+
+
+@dataclass
+class Deployable:
+    """A network ready for the FPGA flow.
+
+    Attributes
+    ----------
+    model
+        Keras-3 feed-forward network (inputs: scaled features on the input grid).
+    scaler
+        Input standardisation and fixed-point grid.
+    name
+        Model name in reports.
+    """
+
+    model: Any
+    scaler: InputScaler
+    name: str
+
+
+def load_deployable(path: str | Path, scaler: str | Path | None = None) -> Deployable:
+    """Read a saved tagger folder or a ``.keras`` file, with its input scaling.
+
+    Parameters
+    ----------
+    path
+        A model saved by :meth:`hepml_course.nn.Estimator.save` (a folder with
+        ``record.json`` whose model has ``model_`` and ``scaler_``), or a Keras-3
+        ``.keras`` file of Dense/QDense/HGQ2 layers (any names).
+    scaler
+        JSON file of the input scaling (``mean`` and ``scale`` per feature); required
+        for a ``.keras`` file, overrides the saved scaler of a folder.
+
+    Raises
+    ------
+    FileNotFoundError
+        Nothing at ``path``.
+    ValueError
+        No input scaling, an unsupported layer (named), or a scaler of the wrong length.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no model at {path}: train and save one first")
+    explicit = InputScaler.load(scaler) if scaler is not None else None
+    if path.is_dir():
+        from hepml_course.nn import load_model
+
+        saved = load_model(path)
+        model = getattr(saved, "model_", None)
+        own = getattr(saved, "scaler_", None)
+        if model is None:
+            raise ValueError(f"{path} holds a {type(saved).__name__}, which has no Keras model_")
+        if explicit is None and not isinstance(own, InputScaler):
+            raise ValueError(f"{path} records no input scaling: {SCALER_HELP}")
+        name = str(getattr(saved, "name", path.name))
+        deployable = Deployable(model, explicit or own, name)
+    elif path.suffix == ".keras":
+        if explicit is None:
+            raise ValueError(
+                f"{path} is a bare .keras file and carries no input scaling "
+                f"(it is never refitted silently): {SCALER_HELP}"
+            )
+        deployable = Deployable(_load_keras(path), explicit, path.stem)
+    else:
+        raise ValueError(
+            f"{path} is neither a saved model folder nor a .keras file; legacy .h5 (Keras 2 / "
+            "QKeras) files do not load into Keras 3: re-save the model with model.save('x.keras')"
+        )
+    check_supported(deployable.model)
+    n_in = int(deployable.model.input_shape[-1])
+    if len(deployable.scaler.mean) != n_in:
+        raise ValueError(
+            f"the scaler has {len(deployable.scaler.mean)} features, the model takes {n_in}"
+        )
+    return deployable
+
+
+def _load_keras(path: Path) -> Any:
+    from hepml_course.fpga.qkeras_api import hgq_loading
+    from hepml_course.nn import import_keras
+
+    keras = import_keras()
+    with hgq_loading():
+        return keras.saving.load_model(str(path), compile=False)
 
 
 @dataclass
@@ -39,12 +132,9 @@ class Deployment:
     row
         The report row.
     emulation
-        hls4ml emulation vs (Q)Keras.
-    rtl_mismatches
-        Output values where Verilator's RTL simulation differs from QKeras
-        (``None`` when the RTL flow did not run).
-    rtl_vs_hls_mismatches
-        Same against the hls4ml emulation.
+        hls4ml emulation vs Keras (logits).
+    rtl_bit_exact
+        Fraction of Verilator RTL logits identical to Keras (``None``: not simulated).
     vendor_report
         Vendor C-synthesis report, or ``None``.
     notes
@@ -55,8 +145,7 @@ class Deployment:
 
     row: ModelRow
     emulation: emulate.BitAccuracy | None = None
-    rtl_mismatches: int | None = None
-    rtl_vs_hls_mismatches: int | None = None
+    rtl_bit_exact: float | None = None
     vendor_report: vendor.VendorReport | None = None
     notes: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
@@ -66,8 +155,7 @@ class Deployment:
         return {
             "row": asdict(self.row),
             "emulation": self.emulation.as_dict() if self.emulation else None,
-            "rtl_mismatches": self.rtl_mismatches,
-            "rtl_vs_hls_mismatches": self.rtl_vs_hls_mismatches,
+            "rtl_bit_exact": self.rtl_bit_exact,
             "vendor_report": self.vendor_report.as_dict() if self.vendor_report else None,
             "notes": self.notes,
             "timings_s": self.timings_s,
@@ -75,7 +163,7 @@ class Deployment:
 
 
 def deploy(
-    tagger: TrainedTagger,
+    target: Deployable | Any,
     x_test: np.ndarray,
     y_test: np.ndarray,
     out_dir: str | Path,
@@ -83,147 +171,186 @@ def deploy(
     n_emulate: int = 2000,
     settings: convert.HLSSettings | None = None,
     open_flow: bool = True,
+    simulate: bool = True,
     synthesize: bool = True,
+    latency_cutoff: float | None = None,
     vendor_tools: vendor.VendorTools | None = None,
-    pipeline_delay: float = PIPELINE_DELAY,
 ) -> Deployment:
     """Run conversion, emulation, vendor synthesis (if present) and the open flow.
 
     Parameters
     ----------
-    tagger
-        Trained tagger (model + input scaler).
+    target
+        A :class:`Deployable`, or a fitted tagger with ``model_`` and ``scaler_``.
     x_test, y_test
-        Raw test features (n_jets, 16) and integer labels.
+        Raw test features (n_jets, n_features) and integer labels.
     out_dir
         Folder for the hls4ml project, the RTL project and the reports.
     n_emulate
         Jets used for the bit-accuracy checks (the emulations are slower than Keras).
     settings
-        hls4ml settings (default: Vitis, io_parallel, Latency, ReuseFactor 1, 5 ns).
+        hls4ml settings (default: Vitis, io_parallel, Latency, ReuseFactor 1, 5 ns);
+        ``settings.clock_period_ns`` is also the RTL clock.
     open_flow
-        Run the da4ml → Verilator → Yosys flow (QKeras models only).
+        Run da4ml RTL (→ Verilator → Yosys) for quantized models.
+    simulate
+        Build and run the Verilator simulation of the RTL (minutes for the full tagger).
     synthesize
-        Run Yosys (the slowest step) in the open flow.
+        Run Yosys (resources and critical-path estimate).
+    latency_cutoff
+        da4ml pipelining cut-off (adder-delay units); default: derived from the clock
+        (:func:`hepml_course.fpga.rtl.latency_cutoff_for_clock`).
     vendor_tools
         Detected vendor tools (default: detect now).
-    pipeline_delay
-        da4ml pipelining cut-off, see :data:`PIPELINE_DELAY`.
     """
+    if not isinstance(target, Deployable):
+        target = Deployable(target.model_, target.scaler_, str(getattr(target, "name", "model")))
     settings = settings or convert.HLSSettings(clock_period_ns=CLOCK_NS)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    model = tagger.model
-    x = tagger.scaler.transform(x_test)
-    x_emu = x[:n_emulate]
-    quantized = convert.is_quantized(model)
+    model = target.model
+    x = target.scaler.transform(x_test)
+    logits = predict_logits(model, x)
+    quantized = is_quantized(model)
     row = ModelRow(
-        name=tagger.name,
-        accuracy=accuracy(model, x, y_test),
-        weight_bits=tagger.spec.bits or settings.default_width,
+        name=target.name,
+        accuracy=float(np.mean(logits.argmax(1) == np.asarray(y_test))),
+        weight_bits=weight_bits(model) or settings.default_width,
         sparsity=round(weight_sparsity(model), 4),
         emulation_agreement=None,
     )
     result = Deployment(row)
-    timings = result.timings_s
+    hls_model = _hls4ml_stage(result, model, x, n_emulate, settings, out_dir)
+    _vendor_stage(result, hls_model, settings, vendor_tools, quantized)
+    if open_flow and not quantized:
+        result.notes.append(
+            "open-source RTL flow skipped: da4ml traces quantized networks only "
+            "(QKeras-API or HGQ2 layers)"
+        )
+    elif open_flow:
+        _open_flow(
+            result,
+            model,
+            target.scaler,
+            x[:n_emulate],
+            logits[:n_emulate],
+            out_dir,
+            settings,
+            simulate,
+            synthesize,
+            latency_cutoff,
+        )
+    (out_dir / "deployment.json").write_text(json.dumps(result.as_dict(), indent=1, default=str))
+    return result
 
-    # stage 2-3: hls4ml conversion and bit-accurate emulation
+
+def _hls4ml_stage(
+    result: Deployment,
+    model: Any,
+    x: np.ndarray,
+    n_emulate: int,
+    settings: convert.HLSSettings,
+    out_dir: Path,
+) -> Any:
     start = time.perf_counter()
     if which("g++") is None:
         result.notes.append("g++ missing: hls4ml emulation skipped (apt-get install g++)")
-        hls_model = None
-    else:
-        cfg = convert.enable_trace(convert.hls_config(model, settings, x_profile=x[:5000]))
-        hls_model = convert.convert(
-            model, out_dir / "hls4ml", settings, cfg=cfg, compile_model=False
-        )
-        result.emulation = emulate.bit_accuracy(model, hls_model, x_emu)
-        row.emulation_agreement = result.emulation.argmax_agreement
-    timings["hls4ml_s"] = time.perf_counter() - start
+        return None
+    hls_model = convert.convert(model, out_dir / "hls4ml", settings, x_profile=x[:5000])
+    result.emulation = emulate.bit_accuracy(model, hls_model, x[:n_emulate])
+    result.row.emulation_agreement = result.emulation.argmax_agreement
+    result.row.emulation_bit_exact = result.emulation.bit_exact
+    result.timings_s["hls4ml_s"] = time.perf_counter() - start
+    return hls_model
 
-    # stage 4: vendor synthesis when the tools exist
+
+def _vendor_stage(
+    result: Deployment,
+    hls_model: Any,
+    settings: convert.HLSSettings,
+    vendor_tools: vendor.VendorTools | None,
+    quantized: bool,
+) -> None:
     tools = vendor_tools or vendor.detect_vendor_tools()
-    if hls_model is not None and tools.available(settings.backend):
-        start = time.perf_counter()
-        report = vendor.vendor_synthesis(hls_model, settings.backend, tools)
-        timings["vendor_s"] = time.perf_counter() - start
-        if report is not None:
-            result.vendor_report = report
-            row.latency_cycles, row.clock_ns = report.latency_cycles, report.clock_ns
-            row.lut, row.ff, row.dsp, row.bram = report.lut, report.ff, report.dsp, report.bram
-            row.source = report.tool
-    else:
+    if hls_model is None or not tools.available(settings.backend):
         result.notes.append(tools.summary())
-
-    # stage 5: open-source flow
-    if open_flow and not quantized:
-        result.notes.append(
-            "open-source RTL flow skipped: da4ml traces QKeras models only (train with bits=...)"
-        )
-    elif open_flow:
-        _open_flow(result, model, x_emu, out_dir, settings, synthesize, pipeline_delay)
-
-    (out_dir / "deployment.json").write_text(json.dumps(result.as_dict(), indent=1, default=str))
-    return result
+        if not quantized:
+            result.row.note = f"needs {settings.backend} HLS"
+        return
+    start = time.perf_counter()
+    report = vendor.vendor_synthesis(hls_model, settings.backend, tools)
+    result.timings_s["vendor_s"] = time.perf_counter() - start
+    if report is not None:
+        row = result.row
+        result.vendor_report = report
+        row.latency_cycles, row.clock_ns = report.latency_cycles, report.clock_ns
+        row.lut, row.ff, row.dsp, row.bram = report.lut, report.ff, report.dsp, report.bram
+        row.source = report.tool
 
 
 def _open_flow(
     result: Deployment,
     model: Any,
+    scaler: InputScaler,
     x: np.ndarray,
+    reference: np.ndarray,
     out_dir: Path,
     settings: convert.HLSSettings,
+    simulate: bool,
     synthesize: bool,
-    pipeline_delay: float,
+    latency_cutoff: float | None,
 ) -> None:
-    from hepml_course.fpga import yosys
+    from hepml_course.fpga import rtl
 
     row, timings = result.row, result.timings_s
     start = time.perf_counter()
-    design = rtl.trace_model(model)
+    try:
+        design = rtl.trace_model(model, scaler.fixed)
+    except ValueError as err:
+        result.notes.append(f"open-source RTL flow skipped: {err}")
+        return
     timings["da4ml_trace_s"] = time.perf_counter() - start
     row.extra["da4ml_estimated_lut"] = round(design.estimated_luts)
-    reference = predict_logits(model, x)
-    lsb = rtl.output_lsb(design)
-    row.extra["da4ml_interpreter_mismatches"] = rtl.count_mismatches(
-        reference, design.predict(x), lsb
-    )
+    row.extra["da4ml_interpreter_bit_exact"] = rtl.identical_fraction(reference, design.predict(x))
+    if latency_cutoff is None:
+        latency_cutoff = rtl.latency_cutoff_for_clock(settings.clock_period_ns)
     start = time.perf_counter()
-    try:
-        project = rtl.write_verilog(
-            design,
-            out_dir / "rtl",
-            pipeline_delay=pipeline_delay,
-            clock_period_ns=settings.clock_period_ns,
-            compile_verilator=which("verilator") is not None,
-        )
-    except ToolMissingError as err:
-        result.notes.append(f"RTL simulation skipped: {err}")
-        return
-    if project.model._lib is not None:
-        simulated = project.simulate(x)
-        result.rtl_mismatches = rtl.count_mismatches(reference, simulated, lsb)
-        if result.emulation is not None and result.emulation.emulated_logits is not None:
-            hls_logits = result.emulation.emulated_logits
-            result.rtl_vs_hls_mismatches = rtl.count_mismatches(hls_logits, simulated, lsb)
-    else:
+    project = rtl.write_verilog(
+        design,
+        out_dir / "rtl",
+        latency_cutoff=latency_cutoff,
+        clock_period_ns=settings.clock_period_ns,
+    )
+    row.extra["latency_cutoff"] = project.latency_cutoff
+    if row.source is None:
+        row.latency_cycles, row.clock_ns = project.latency_cycles, settings.clock_period_ns
+    if simulate and which("verilator") is not None:
+        rtl.build_simulation(project)
+        result.rtl_bit_exact = rtl.identical_fraction(reference, project.simulate(x))
+        row.extra["verilator_bit_exact"] = result.rtl_bit_exact
+    elif simulate:
         result.notes.append("verilator missing: RTL written but not simulated")
     timings["verilog_s"] = time.perf_counter() - start
-    row.latency_cycles, row.clock_ns = project.latency_cycles, settings.clock_period_ns
-    if not synthesize:
-        return
+    if synthesize:
+        _yosys_stage(result, project, out_dir)
+
+
+def _yosys_stage(result: Deployment, project: Any, out_dir: Path) -> None:
+    from hepml_course.fpga import yosys
+
     if which("yosys") is None:
         result.notes.append(
             "yosys missing: no open-source resource estimate (apt-get install yosys)"
         )
         return
+    row = result.row
     start = time.perf_counter()
     synth = yosys.synthesize(project.sources(), project.name, out_dir / "yosys")
-    timings["yosys_s"] = time.perf_counter() - start
+    result.timings_s["yosys_s"] = time.perf_counter() - start
     if row.source is None:  # vendor numbers take precedence when present
         row.lut, row.ff, row.dsp, row.bram = synth.lut, synth.ff, synth.dsp, synth.bram
         row.source = "yosys"
-    row.extra["yosys_critical_path_ns"] = synth.critical_path_ns
+    row.critical_path_ns = synth.critical_path_ns
     row.extra["yosys_carry"] = synth.carry
 
 
@@ -232,39 +359,3 @@ def jet_data(max_jets: int | None = None, seed: int = 0) -> Any:
     from hepml_course.classification.jets import load_hlf
 
     return load_hlf(test_fraction=0.25, seed=seed, max_jets=max_jets)
-
-
-def tagger_from_path(path: str | Path) -> TrainedTagger:
-    """Load a saved tagger; without its sidecar, infer the spec and fit the input scaler.
-
-    A model saved by another chapter (plain ``model.save``) has no sidecar: the
-    scaler is then fitted on the jets' training split, and the bit width read from
-    the first ``QDense`` layer's kernel quantizer.
-    """
-    from hepml_course.fpga.models import TaggerSpec, load_model, load_tagger, sidecar_path
-    from hepml_course.fpga.preprocess import InputScaler
-
-    path = Path(path)
-    if sidecar_path(path).exists():
-        return load_tagger(path)
-    model = load_model(path)
-    bits = None
-    for layer in model.layers:
-        quantizer = getattr(layer, "kernel_quantizer_internal", None)
-        if quantizer is not None:
-            bits = int(quantizer.bits)
-            break
-    dense = [la for la in model.layers if hasattr(la, "kernel")]
-    if len(dense) != 4 or "logits" not in [la.name for la in model.layers]:
-        raise ValueError(
-            f"{path} is not a tagger of this chapter (4 dense layers, the last named 'logits'); "
-            "build it with hepml_course.fpga.models.build_tagger"
-        )
-    spec = TaggerSpec(
-        bits=bits,
-        hidden=tuple(int(la.units) for la in dense[:3]),
-        n_features=int(model.input_shape[-1]),
-        n_classes=int(dense[-1].units),
-    )
-    scaler = InputScaler.fit(jet_data().x_train)
-    return TrainedTagger(model, spec, scaler, 0.0)

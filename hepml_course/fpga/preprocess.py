@@ -95,45 +95,76 @@ class InputScaler:
     @classmethod
     def fit(cls, x: np.ndarray, fixed: FixedPoint | None = None) -> InputScaler:
         """Fit mean and standard deviation on training features ``x`` (n_jets, n_features)."""
-        x = _check_features(x)
-        scale = x.std(axis=0)
-        scale[scale == 0] = 1.0
-        return cls(x.mean(axis=0), scale, fixed or FixedPoint())
+        from hepml_course.nn import Standardiser
+
+        std = Standardiser().fit(_check_features(x))
+        return cls(
+            np.asarray(std.mean_, dtype=np.float64),
+            np.asarray(std.scale_, dtype=np.float64),
+            fixed or FixedPoint(),
+        )
 
     def transform(self, x: np.ndarray) -> np.ndarray:
         """Standardised features on the fixed-point grid, float32 (n_jets, n_features)."""
         x = _check_features(x, n_features=len(self.mean))
         return self.fixed.quantize((x - self.mean) / self.scale)
 
-    def save(self, path: str | Path) -> None:
-        """Write the scaler as JSON."""
-        record = {
+    def to_dict(self) -> dict:
+        """JSON-able state: ``{"mean": [...], "scale": [...], "fixed": {...}}``."""
+        return {
             "mean": [float(v) for v in self.mean],
             "scale": [float(v) for v in self.scale],
             "fixed": asdict(self.fixed),
         }
-        Path(path).write_text(json.dumps(record, indent=1))
+
+    @classmethod
+    def from_dict(cls, record: dict) -> InputScaler:
+        """Inverse of :meth:`to_dict`; ``fixed`` defaults to ``ap_fixed<16,6>``.
+
+        Raises
+        ------
+        ValueError
+            If ``mean`` or ``scale`` is missing, of different lengths, or ``scale`` has zeros.
+        """
+        if not isinstance(record, dict) or "mean" not in record or "scale" not in record:
+            raise ValueError(
+                'an input scaler needs "mean" and "scale" lists (one value per feature), '
+                'e.g. {"mean": [0.1, ...], "scale": [1.3, ...]}'
+            )
+        mean = np.asarray(record["mean"], dtype=np.float64).ravel()
+        scale = np.asarray(record["scale"], dtype=np.float64).ravel()
+        if mean.shape != scale.shape or mean.size == 0:
+            raise ValueError(
+                f"scaler mean and scale must be equally long, got {mean.size} and {scale.size}"
+            )
+        if np.any(scale == 0) or not np.all(np.isfinite(scale)) or not np.all(np.isfinite(mean)):
+            raise ValueError("scaler scale must be finite and non-zero, mean finite")
+        return cls(mean, scale, FixedPoint(**record.get("fixed", {})))
+
+    def save(self, path: str | Path) -> None:
+        """Write the scaler as JSON."""
+        Path(path).write_text(json.dumps(self.to_dict(), indent=1))
 
     @classmethod
     def load(cls, path: str | Path) -> InputScaler:
-        """Read a scaler written by :meth:`save`."""
-        record = json.loads(Path(path).read_text())
-        return cls(
-            np.asarray(record["mean"], dtype=np.float64),
-            np.asarray(record["scale"], dtype=np.float64),
-            FixedPoint(**record["fixed"]),
-        )
+        """Read a scaler JSON file (written by :meth:`save`, or by hand: mean and scale lists)."""
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"no scaler file {path}")
+        try:
+            record = json.loads(path.read_text())
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path} is not valid JSON: {err}") from err
+        return cls.from_dict(record)
 
 
 def _check_features(x: np.ndarray, n_features: int | None = None) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2:
-        raise ValueError(f"features must be a 2-d array (n_jets, n_features), got shape {x.shape}")
+    from hepml_course.nn import check_array
+
+    x = check_array(x, name="features", dtype=np.float64)
     if n_features is not None and x.shape[1] != n_features:
         raise ValueError(
             f"expected {n_features} features per jet, got {x.shape[1]}: "
             "use the same feature list as for fitting the scaler"
         )
-    if not np.all(np.isfinite(x)):
-        raise ValueError("features contain NaN or infinite values: clean or impute them first")
     return x

@@ -23,6 +23,8 @@ BENCH_KEYS = (
     "dsp",
     "bram",
     "source",
+    "critical_path_ns",
+    "emulation_bit_exact",
 )
 
 
@@ -41,7 +43,7 @@ class ModelRow:
     sparsity
         Fraction of zero weights.
     emulation_agreement
-        Arg-max agreement of the hls4ml emulation's logits with (Q)Keras.
+        Arg-max agreement of the hls4ml emulation's logits with Keras.
     latency_cycles
         Clock cycles from input to output (``None`` if no synthesis ran).
     clock_ns
@@ -50,6 +52,12 @@ class ModelRow:
         Resources (``None`` if no synthesis ran).
     source
         Tool that produced the latency and resources: ``vitis``, ``vivado`` or ``yosys``.
+    critical_path_ns
+        Yosys's routing-free estimate of the slowest register-to-register path, ns.
+    emulation_bit_exact
+        Fraction of hls4ml-emulated logits identical to Keras (1.0: bit-exact).
+    note
+        Why resources are missing (e.g. ``needs Vitis HLS`` for a float network).
     extra
         Further measurements (RTL mismatches, timing estimate, da4ml estimate ...).
     """
@@ -66,6 +74,9 @@ class ModelRow:
     dsp: int | None = None
     bram: int | None = None
     source: str | None = None
+    critical_path_ns: float | None = None
+    emulation_bit_exact: float | None = None
+    note: str | None = None
     extra: dict = field(default_factory=dict)
 
     def bench(self) -> dict:
@@ -109,9 +120,13 @@ REFERENCES: list[dict] = [
 
 
 def table(rows: list[ModelRow], with_references: bool = True) -> list[dict]:
-    """Rows as dictionaries for a :class:`pandas.DataFrame`, references last."""
+    """Rows as dictionaries for a :class:`pandas.DataFrame`, references last.
+
+    Missing resources read ``row.note`` (e.g. ``needs Vitis HLS``) instead of an empty cell.
+    """
     out = []
     for row in rows:
+        missing = row.note or "not synthesised"
         out.append(
             {
                 "model": row.name,
@@ -119,13 +134,15 @@ def table(rows: list[ModelRow], with_references: bool = True) -> list[dict]:
                 "bits": row.weight_bits,
                 "sparsity": row.sparsity,
                 "agreement": row.emulation_agreement,
+                "bit-exact": row.emulation_bit_exact,
                 "cycles": row.latency_cycles,
                 "ns": row.latency_ns,
-                "LUT": row.lut,
-                "FF": row.ff,
-                "DSP": row.dsp,
-                "BRAM": row.bram,
-                "source": row.source or "no synthesis",
+                "LUT": row.lut if row.lut is not None else missing,
+                "FF": row.ff if row.ff is not None else missing,
+                "DSP": row.dsp if row.dsp is not None else missing,
+                "BRAM": row.bram if row.bram is not None else missing,
+                "path ns": row.critical_path_ns,
+                "source": row.source or missing,
             }
         )
     if with_references:
@@ -137,12 +154,14 @@ def table(rows: list[ModelRow], with_references: bool = True) -> list[dict]:
                     "bits": ref["weight_bits"],
                     "sparsity": ref["sparsity"],
                     "agreement": None,
+                    "bit-exact": None,
                     "cycles": ref["latency_cycles"],
                     "ns": ref["latency_cycles"] * ref["clock_ns"],
                     "LUT": ref["lut"],
                     "FF": None,
                     "DSP": ref["dsp"],
                     "BRAM": None,
+                    "path ns": None,
                     "source": ref["source"],
                 }
             )

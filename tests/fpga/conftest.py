@@ -17,12 +17,22 @@ def toy_data():
 
 @pytest.fixture(scope="session")
 def small_q6(toy_data):
-    """A small QKeras 6-bit, 50 %-pruned tagger (16 → 8 → 8 → 8 → 5) trained on the toy data."""
-    from hepml_course.fpga.models import TaggerSpec, train_tagger
+    """A QKeras-API 6-bit, 50 %-pruned tagger (16 → 8 → 8 → 8 → 5) trained on the toy data."""
+    from hepml_course.fpga.taggers import JetTagger
 
     x_train, y_train, _, _ = toy_data
-    spec = TaggerSpec(bits=6, hidden=(8, 8, 8))
-    return train_tagger(spec, x_train, y_train, sparsity=0.5, epochs=10, batch_size=128, seed=3)
+    model = JetTagger(bits=6, sparsity=0.5, hidden=(8, 8, 8), epochs=10, batch_size=128)
+    return model.fit(x_train, y_train, seed=3)
+
+
+@pytest.fixture(scope="session")
+def small_float(toy_data):
+    """A float tagger (16 → 16 → 16 → 16 → 5) trained on the toy data."""
+    from hepml_course.fpga.taggers import JetTagger
+
+    x_train, y_train, _, _ = toy_data
+    model = JetTagger(hidden=(16, 16, 16), epochs=5, batch_size=128)
+    return model.fit(x_train, y_train, seed=1)
 
 
 def need(tool: str) -> None:

@@ -46,5 +46,17 @@ def test_scaler_rejects_bad_input():
         scaler.transform(np.zeros((4, 2)))
     with pytest.raises(ValueError, match="NaN"):
         scaler.transform(np.full((2, 3), np.nan))
-    with pytest.raises(ValueError, match="2-d"):
+    with pytest.raises(ValueError, match="2-D"):
         InputScaler.fit(np.zeros(5))
+
+
+def test_scaler_from_a_hand_written_json(tmp_path):
+    (tmp_path / "s.json").write_text(json.dumps({"mean": [1.0, 2.0], "scale": [2.0, 4.0]}))
+    scaler = InputScaler.load(tmp_path / "s.json")
+    assert scaler.fixed == FixedPoint(16, 6)
+    np.testing.assert_array_equal(scaler.transform(np.array([[3.0, 6.0]])), [[1.0, 1.0]])
+    (tmp_path / "zero.json").write_text(json.dumps({"mean": [1.0], "scale": [0.0]}))
+    with pytest.raises(ValueError, match="non-zero"):
+        InputScaler.load(tmp_path / "zero.json")
+    with pytest.raises(FileNotFoundError):
+        InputScaler.load(tmp_path / "missing.json")
