@@ -59,7 +59,20 @@ def import_keras() -> ModuleType:
     user set them, hides TensorFlow's start-up notices, lowers the TensorFlow and
     absl loggers to errors and filters the warnings that Keras emits for every
     model built from NumPy inputs.
+
+    After the first call it only returns the module: it is often called inside
+    ``tf.function`` code, where AutoGraph would otherwise report (on stdout) that
+    it cannot convert ``os.environ.setdefault``.
     """
+    if _READY:
+        return sys.modules["keras"]
+    return _first_import()
+
+
+_READY: list[bool] = []
+
+
+def _first_import() -> ModuleType:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     tensorflow = _import_with_quiet_stderr("tensorflow")
@@ -69,6 +82,7 @@ def import_keras() -> ModuleType:
     warnings.filterwarnings("ignore", message=r".*Do not pass an `input_shape`.*")
     warnings.filterwarnings("ignore", message=r".*retracing.*")
     warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(tensorflow|keras)")
+    _READY.append(True)
     return keras
 
 
