@@ -2,12 +2,14 @@
 
 Prints ``{"models": {NAME: {"accuracy", "weight_bits", "sparsity", "emulation_agreement",
 "latency_cycles", "clock_ns", "lut", "ff", "dsp", "bram", "source", "critical_path_ns",
-"emulation_bit_exact"}}}``.
+"emulation_bit_exact", "rtl_bit_exact"}}}`` (``rtl_bit_exact`` for the networks only).
 ``source`` names the tool behind latency and resources: ``vitis``/``vivado`` when the
 vendor tools are installed, ``yosys`` for the open-source flow; ``null`` (and ``null``
 resources) for the float reference, which only the vendor flow can synthesise.
 ``critical_path_ns`` is Yosys's routing-free timing estimate of the RTL;
-``emulation_bit_exact`` the fraction of hls4ml-emulated logits identical to Keras.
+``emulation_bit_exact`` the fraction of hls4ml-emulated logits identical to Keras,
+``rtl_bit_exact`` that of the da4ml Verilog simulated by Verilator (``null``: not
+simulated, e.g. ``--no-verilator``).
 Models: ``float``, ``q8``, ``q6``, ``q4``, ``q6_p75`` (QKeras-API QAT, pruned), the
 native-HGQ2 β scan ``hgq2_b<β>`` and the conifer ``bdt``.
 
@@ -93,6 +95,8 @@ def _deploy(args: argparse.Namespace, split: Any, out: Path, target: Any) -> dic
     for note in deployed.notes:
         print(f"  {note}", file=sys.stderr)
     row = deployed.row.bench()
+    # fraction of Verilator RTL logits identical to Keras (None: not simulated)
+    row["rtl_bit_exact"] = deployed.rtl_bit_exact
     print(f"  {row}", file=sys.stderr)
     return row
 
