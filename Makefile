@@ -12,10 +12,11 @@ MATHJAX := book/_static/mathjax/tex-chtml.js
 PYTEST_ARGS ?= -n 2 -m "not slow"
 SMOKE_ARGS ?= -n 2 -m smoke
 
-.PHONY: setup venv system-packages warm book test test-smoke test-slow lint bench clean help
+.PHONY: setup venv system-packages warm book notebooks test test-smoke test-slow lint bench clean help
 
 help:
 	@echo "make book   - set up everything and build the book (HTML in _build/html)"
+	@echo "make notebooks - write the learner notebooks (.ipynb, no solutions) to _build/notebooks"
 	@echo "make test   - set up everything, lint, and run the test suite"
 	@echo "make test-smoke - a fast subset that touches every chapter (install check)"
 	@echo "make test-slow - the slow tests (full re-training, regeneration) left out of make test"
@@ -45,10 +46,15 @@ warm: $(STAMP)
 $(MATHJAX):
 	@bash .ci/fetch-mathjax.sh $(MATHJAX_VERSION) book/_static/mathjax
 
+# The book build runs the solution cells (%%solution) and proves every check passes.
 book: setup $(MATHJAX)
 	rm -rf _build
-	$(VENV)/bin/jupyter-book build . -W --keep-going
+	HEPML_COURSE_SOLUTIONS=1 $(VENV)/bin/jupyter-book build . -W --keep-going
+	$(PY) -m hepml_course.notebook_runner _build/html/notebooks
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+notebooks: setup
+	$(PY) -m hepml_course.notebook_runner _build/notebooks
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check hepml_course tests book
