@@ -11,7 +11,8 @@ Models (every one a :class:`hepml_course.nn.Estimator`: ``fit(voxels, e_true_gev
   (``predict(..., return_quantiles=True)``).
 
 Also the inputs (:func:`shower_features`, :func:`voxel_inputs`, :func:`raw_energy`),
-the evaluation (:func:`evaluate`), the plots and :func:`effective_layer_weights`.
+the evaluation (:func:`evaluate`, :func:`performance_frames`), the plots and
+:func:`effective_layer_weights`.
 Names are imported lazily: importing this package does not import TensorFlow.
 """
 
@@ -28,6 +29,7 @@ __getattr__, __dir__, __all__ = attach(
         "check_voxels": "features",
         "effective_layer_weights": "interpret",
         "evaluate": "evaluation",
+        "performance_frames": "evaluation",
         "plot_performance": "plots",
         "plot_pulls": "plots",
         "raw_energy": "features",

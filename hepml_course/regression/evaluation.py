@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -73,3 +74,55 @@ def evaluate(
         sigma_pred_gev = e_pos * fit(e_pos)
     pulls = mr.pulls(e_true_gev, e_pred_gev, sigma_pred_gev)
     return Evaluation(binned, fit, pulls, mr.pull_width(pulls), from_model)
+
+
+def performance_frames(evaluations: Mapping[str, Evaluation]) -> dict[str, Any]:
+    """The comparison of several calibrations as three tables (pandas DataFrames).
+
+    Parameters
+    ----------
+    evaluations
+        ``{model name: Evaluation}``, all on the same energy bins.
+
+    Returns
+    -------
+    dict
+        ``"resolution"``: σ_eff/E per energy bin (rows) and model (columns);
+        ``"response"``: median E_pred/E_true, same layout;
+        ``"fit"``: one row per model with the fitted terms of
+        σ/E = a/√E ⊕ b/E ⊕ c (a in %·√GeV, b in GeV, c in %) and χ²/ndf.
+        Show them with :func:`hepml_course.tables.table`.
+    """
+    import pandas as pd
+
+    if not evaluations:
+        raise ValueError("need at least one evaluation")
+    first = next(iter(evaluations.values())).binned
+    bins = [
+        f"{lo:g}–{hi:g}" for lo, hi in zip(first.edges_gev[:-1], first.edges_gev[1:], strict=True)
+    ]
+    for name, ev in evaluations.items():
+        if not np.array_equal(ev.binned.edges_gev, first.edges_gev):
+            raise ValueError(f"{name!r} was evaluated on other energy bins than the first model")
+    column = "E_true bin [GeV]"
+    resolution = pd.DataFrame(
+        {column: bins, **{k: ev.binned.sigma_eff_rel for k, ev in evaluations.items()}}
+    )
+    response = pd.DataFrame(
+        {column: bins, **{k: ev.binned.response for k, ev in evaluations.items()}}
+    )
+    fit = pd.DataFrame(
+        [
+            {
+                "model": name,
+                "a [%·√GeV]": 100 * ev.fit.stochastic_a,
+                "± a": 100 * ev.fit.stochastic_a_err,
+                "b [GeV]": ev.fit.noise_b,
+                "c [%]": 100 * ev.fit.constant_c,
+                "± c": 100 * ev.fit.constant_c_err,
+                "χ²/ndf": f"{ev.fit.chi2:.1f}/{ev.fit.ndf}",
+            }
+            for name, ev in evaluations.items()
+        ]
+    )
+    return {"resolution": resolution, "response": response, "fit": fit}

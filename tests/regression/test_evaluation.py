@@ -31,3 +31,39 @@ def test_evaluate_refuses_mismatched_lengths():
         evaluate(e, e[:-1])
     with pytest.raises(ValueError, match="same number of rows"):
         evaluate(e, e, np.ones(3))
+
+
+def test_performance_frames_lay_out_bins_by_models():
+    from hepml_course.regression import performance_frames
+
+    rng = np.random.default_rng(1)
+    e = np.exp(rng.uniform(np.log(1), np.log(250), 5000))
+    evaluations = {
+        name: evaluate(e, e * (1 + scale / np.sqrt(e) * rng.normal(size=e.size)))
+        for name, scale in [("good", 0.1), ("bad", 0.2)]
+    }
+    frames = performance_frames(evaluations)
+    n_bins = len(evaluations["good"].binned.response)
+    assert list(frames["resolution"].columns) == ["E_true bin [GeV]", "good", "bad"]
+    assert len(frames["resolution"]) == len(frames["response"]) == n_bins
+    assert np.all(frames["resolution"]["bad"] > frames["resolution"]["good"])
+    assert list(frames["fit"]["model"]) == ["good", "bad"]
+    # a in % · √GeV: the configured 10 % and 20 % stochastic terms
+    assert 8 < frames["fit"]["a [%·√GeV]"][0] < 12 and 17 < frames["fit"]["a [%·√GeV]"][1] < 23
+
+
+def test_performance_plots_have_labelled_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from hepml_course.regression import plot_performance, plot_pulls
+
+    rng = np.random.default_rng(2)
+    e = np.exp(rng.uniform(np.log(1), np.log(250), 3000))
+    ev = evaluate(e, e * (1 + 0.1 / np.sqrt(e) * rng.normal(size=e.size)))
+    fig = plot_performance({"a": ev, "b": ev})
+    assert len(fig.axes) == 2 and all(ax.get_ylabel() for ax in fig.axes)
+    with pytest.raises(ValueError, match="at most 6"):
+        plot_performance({str(i): ev for i in range(7)})
+    fig = plot_pulls({"a": ev.pulls}, start=1)
+    assert fig.axes[0].get_xlabel() and fig.axes[0].get_ylabel()
