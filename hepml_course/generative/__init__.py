@@ -49,5 +49,6 @@ __getattr__, __dir__, __all__ = attach(
         "simulate": "evaluate",
         "simulator_speed_all_cores": "evaluate",
         "speed_table": "evaluate",
+        "usable_cores": "evaluate",
     },
 )

@@ -165,6 +165,26 @@ def test_showers_per_second_measures_the_call():
         gm.showers_per_second(slow, 50.0, n_showers=0)
 
 
+def test_cpu_clock_counts_work_not_waiting():
+    def sleepy(e):
+        time.sleep(0.05)  # waiting costs wall time, almost no CPU time
+        return e
+
+    def busy(e):
+        end = time.process_time() + 0.05
+        while time.process_time() < end:
+            pass
+        return e
+
+    wall = gm.showers_per_second(sleepy, 50.0, n_showers=100, warmup=0)
+    cpu = gm.showers_per_second(sleepy, 50.0, n_showers=100, warmup=0, clock="cpu")
+    assert wall <= 100 / 0.05 and cpu > 10 * wall
+    busy_cpu = gm.showers_per_second(busy, 50.0, n_showers=100, warmup=0, clock="cpu")
+    assert busy_cpu <= 100 / 0.05 * 1.01
+    with pytest.raises(ValueError, match="clock"):
+        gm.showers_per_second(busy, 50.0, n_showers=10, clock="gpu")
+
+
 def test_metric_summary_keys_and_sanity(samples):
     ref, same, _ = samples
     row = gm.metric_summary(*ref, *same, GEOMETRY, low_level=False)
