@@ -142,3 +142,31 @@ def test_fpga_passes_latency_cutoff_and_clock_to_the_rtl(tmp_path, capsys):
     assert report["model"] == "q4" and report["emulation_bit_exact"] == 1.0
     assert report["extra"]["latency_cutoff"] == 2.0 and report["clock_ns"] == 4.0
     assert report["latency_cycles"] >= 1
+
+
+def test_fpga_refuses_a_model_file_with_embedded_code(tmp_path, capsys):
+    from hepml_course.fpga.preprocess import InputScaler
+    from hepml_course.nn import import_keras
+
+    keras = import_keras()
+    marker = tmp_path / "marker"
+    payload = eval(f"lambda x: (open({str(marker)!r}, 'w').write('ran'), x)[1]")
+    inp = keras.Input((16,))
+    out = keras.layers.Dense(5)(keras.layers.Lambda(payload)(inp))
+    path = tmp_path / "trojan.keras"
+    keras.Model(inp, out).save(path)
+    marker.unlink(missing_ok=True)
+    InputScaler(np.zeros(16), np.ones(16)).save(tmp_path / "scaler.json")
+    argv = [
+        "fpga",
+        str(path),
+        "--scaler",
+        str(tmp_path / "scaler.json"),
+        "--out",
+        str(tmp_path / "o"),
+    ]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and str(path) in err and "--allow-unsafe" in err
+    assert "Traceback" not in err
+    assert not marker.exists()

@@ -29,6 +29,11 @@ def register(subparsers: Any) -> None:
         "--dask", metavar="ADDRESS", default=None, help="run shards on this Dask scheduler"
     )
     p_gen.add_argument("--out", default=None, help="output file (default: see `data info`)")
+    p_gen.add_argument(
+        "--force",
+        action="store_true",
+        help="replace --out even if it is not a course dataset file (never needed otherwise)",
+    )
     p_gen.add_argument("--quiet", action="store_true", help="no progress bar")
     p_gen.set_defaults(handler=_generate)
 
@@ -62,6 +67,7 @@ def _generate(args: argparse.Namespace) -> int:
         dask_address=args.dask,
         out=args.out,
         progress=not args.quiet,
+        force=args.force,
     )
     print(f"wrote {path}")
     return 0

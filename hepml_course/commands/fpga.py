@@ -8,11 +8,16 @@ emulation bit by bit against Keras, runs vendor synthesis when Vitis/Vivado HLS
 is installed, and the open-source flow (da4ml RTL → Verilator → Yosys) for
 quantized networks; writes ``DIR/deployment.json`` and prints the report row.
 Test jets come from the classification chapter's ``jets`` dataset.
+
+A model file that carries Python code (a Keras ``Lambda`` layer) is refused,
+because loading it would run that code; ``--allow-unsafe`` loads it anyway, for
+files from a trusted source.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 from typing import Any
 
 
@@ -55,9 +60,41 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--jets", type=int, default=2000, help="test jets for the emulation checks")
     parser.add_argument("--no-synth", action="store_true", help="skip Yosys synthesis (slow)")
     parser.add_argument(
+        "--allow-unsafe",
+        action="store_true",
+        help="load a model file with embedded Python code (Lambda layers), which runs while "
+        "loading: only for files from a trusted source",
+    )
+    parser.add_argument(
         "--no-verilator", action="store_true", help="write the RTL but do not simulate it (slow)"
     )
     parser.set_defaults(handler=_run)
+
+
+def _load(load_deployable: Any, args: argparse.Namespace) -> Any:
+    """``load_deployable`` in safe mode; a refused model file says why and how to opt in."""
+    from hepml_course.nn.artifacts import UnsafeModelError
+
+    kwargs: dict[str, Any] = {}
+    if args.allow_unsafe:
+        if "allow_unsafe" not in inspect.signature(load_deployable).parameters:
+            raise ValueError(
+                "--allow-unsafe is not supported by this version's fpga loader "
+                "(hepml_course.fpga.pipeline.load_deployable has no allow_unsafe parameter)"
+            )
+        kwargs["allow_unsafe"] = True
+    try:
+        return load_deployable(args.model_path, scaler=args.scaler, **kwargs)
+    except UnsafeModelError as err:
+        raise UnsafeModelError(f"{err}".replace("allow_unsafe=True", "--allow-unsafe")) from err
+    except ValueError as err:
+        if "safe_mode" not in str(err):
+            raise
+        raise UnsafeModelError(
+            f"{args.model_path} contains Python code (a Lambda layer) that would run while the "
+            "model loads, so it was refused (Keras safe mode). If you trust whoever wrote the "
+            "file, add --allow-unsafe"
+        ) from err
 
 
 def _run(args: argparse.Namespace) -> dict:
@@ -66,7 +103,7 @@ def _run(args: argparse.Namespace) -> dict:
 
     if args.clock_ns <= 0:
         raise ValueError(f"--clock-ns must be positive, got {args.clock_ns}")
-    target = load_deployable(args.model_path, scaler=args.scaler)
+    target = _load(load_deployable, args)
     split = jet_data()
     n_in = int(target.model.input_shape[-1])
     if n_in != split.x_test.shape[1]:

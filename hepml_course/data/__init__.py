@@ -3,6 +3,11 @@
 >>> from hepml_course import data
 >>> data.names()                       # doctest: +SKIP
 >>> events = data.load("dimuon")       # doctest: +SKIP
+
+Files that are not course datasets (CMS Open Data, your own ntuples, TTree or
+RNTuple) are read with :func:`open_file`:
+
+>>> real = data.open_file("nanoaod.root", tree="Events")   # doctest: +SKIP
 """
 
 from hepml_course.data.errors import (
@@ -11,9 +16,13 @@ from hepml_course.data.errors import (
     DataError,
     DatasetMissingError,
     GenerationError,
+    NotACourseFileError,
+    OutputPathError,
+    RecordError,
     SchemaError,
     UnknownDatasetError,
 )
+from hepml_course.data.foreign import list_branches, list_trees, open_file
 from hepml_course.data.generate import generate
 from hepml_course.data.load import load, verify
 from hepml_course.data.registry import get, info, names, shipped_path
@@ -24,13 +33,19 @@ __all__ = [
     "DataError",
     "DatasetMissingError",
     "GenerationError",
+    "NotACourseFileError",
+    "OutputPathError",
+    "RecordError",
     "SchemaError",
     "UnknownDatasetError",
     "generate",
     "get",
     "info",
+    "list_branches",
+    "list_trees",
     "load",
     "names",
+    "open_file",
     "shipped_path",
     "verify",
 ]

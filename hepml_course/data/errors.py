@@ -1,7 +1,10 @@
 """Errors of the data layer.
 
-Every error names the file involved and says how to fix the problem, usually
-with the exact command that regenerates the dataset.
+Every error names the file (or the command-line argument) involved and says how
+to fix the problem: the command that regenerates a course dataset, or
+:func:`hepml_course.data.open_file` for a file that is not one.  Every class
+derives from :class:`DataError`, which the ``hepml-course`` command reports as
+one ``error: ...`` line.
 """
 
 from __future__ import annotations
@@ -30,9 +33,24 @@ class ChecksumMismatchError(DataError):
     """The file's sha256 differs from the one recorded when it was written."""
 
 
+class RecordError(ChecksumMismatchError):
+    """The checksum record (``NAME.root.json``) is damaged: not JSON, wrong types, a folder."""
+
+
 class SchemaError(DataError):
     """A tree or branch is missing, or has an unexpected type or shape."""
 
 
+class NotACourseFileError(SchemaError):
+    """The file is not a course dataset (no record, other trees or branches).
+
+    Read such files with :func:`hepml_course.data.open_file`.
+    """
+
+
 class GenerationError(DataError):
     """A generator failed or is not installed."""
+
+
+class OutputPathError(DataError, ValueError):
+    """The output path of a generation run cannot or must not be written."""

@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import awkward as ak
+import numpy as np
 from tqdm.std import tqdm  # text bars: no ipywidgets needed, no IProgress warning
 
 import hepml_course
 from hepml_course.data import registry
 from hepml_course.data.errors import GenerationError
+from hepml_course.data.outputs import check_output
 from hepml_course.data.rootio import describe_file, sidecar_path, write_json_atomic, write_trees
 from hepml_course.data.spec import DatasetSpec, Shard, ShardOutput
 
@@ -46,6 +48,84 @@ def check_requirements(spec: DatasetSpec) -> None:
             f"generating dataset {spec.name!r} needs the Python package(s) {missing}; "
             f"install the course environment with `make setup` (see README.md)"
         )
+
+
+#: Most local worker processes a run may start.
+MAX_WORKERS = 64
+
+#: Seconds to wait for a Dask scheduler before giving up.
+DASK_CONNECT_TIMEOUT_S = 5
+
+
+def _integer(value: object, what: str) -> int:
+    """``value`` as an int, refusing bools, fractions and non-numbers with a clear error."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(f"{what} must be an integer, got {value!r}")
+    if isinstance(value, float | np.floating) and not float(value).is_integer():
+        raise ValueError(f"{what} must be an integer, got {value!r}")
+    return int(value)
+
+
+def check_run(
+    spec: DatasetSpec, n_events: object, seed: object, workers: object
+) -> tuple[int, int]:
+    """Validate the size, seed and workers of a run before any planning.
+
+    Returns
+    -------
+    tuple of int
+        ``(n_events, seed)``.
+
+    Raises
+    ------
+    ValueError
+        Not positive, too large (above ``spec.max_events``), negative seed, or a
+        number of workers outside ``[1, MAX_WORKERS]``.
+    """
+    n = _integer(n_events, "the number of events (--events)")
+    if n <= 0:
+        raise ValueError(f"the number of events (--events) must be positive, got {n}")
+    if n > spec.max_events:
+        raise ValueError(
+            f"the number of events (--events) {n} is above the limit of {spec.max_events:,} for "
+            f"dataset {spec.name!r} (such a run would take weeks): generate at most "
+            f"{spec.max_events} events per run, with different --seed values if you need more"
+        )
+    s = _integer(seed, "the seed (--seed)")
+    if s < 0:
+        raise ValueError(f"the seed (--seed) must be a non-negative integer, got {s}")
+    w = _integer(workers, "the number of workers (--workers)")
+    if not 1 <= w <= MAX_WORKERS:
+        raise ValueError(
+            f"the number of workers (--workers) must be between 1 and {MAX_WORKERS}, got {w}"
+        )
+    return n, s
+
+
+def dask_client(address: str) -> Any:
+    """Connect to a Dask scheduler, or raise a clear error within a few seconds.
+
+    Raises
+    ------
+    GenerationError
+        ``distributed`` is missing, or no scheduler answers at ``address``.
+    """
+    try:
+        from distributed import Client
+    except ImportError as err:
+        raise GenerationError(
+            "--dask needs the package 'distributed': install the course environment with "
+            "`make setup`, or drop --dask to use local processes"
+        ) from err
+    try:
+        return Client(address, timeout=DASK_CONNECT_TIMEOUT_S)
+    except Exception as err:  # OSError, TimeoutError, ValueError (bad address) ...
+        raise GenerationError(
+            f"no Dask scheduler answered at --dask {address} within {DASK_CONNECT_TIMEOUT_S} s "
+            f"({type(err).__name__}: {err}): start one (`dask scheduler`, then `dask worker "
+            "ADDRESS`) and pass its tcp://host:port address, or drop --dask to use local "
+            "processes"
+        ) from err
 
 
 def _plain(values: Any) -> Any:
@@ -73,9 +153,9 @@ def _in_order(
     bar = tqdm(total=sum(s.n_events for s in shards), unit="ev", disable=not progress)
     try:
         if dask_address is not None:
-            from distributed import Client, as_completed
+            from distributed import as_completed
 
-            with Client(dask_address) as client:
+            with dask_client(dask_address) as client:
                 futures = client.map(task, shards, pure=False)
                 index = {f.key: i for i, f in enumerate(futures)}
                 done: dict[int, Any] = {}
@@ -124,6 +204,7 @@ def generate(
     dask_address: str | None = None,
     out: str | Path | None = None,
     progress: bool = True,
+    force: bool = False,
 ) -> Path:
     """Generate dataset ``name`` and write it (ROOT + checksum sidecar) atomically.
 
@@ -141,16 +222,31 @@ def generate(
         Address of an existing Dask scheduler (``tcp://host:port``); if given,
         shards run there instead of in local processes.
     out
-        Output path (see :func:`default_output`).
+        Output path (see :func:`default_output`).  An existing file there is
+        replaced only if it is a course ``name`` dataset (its checksum record
+        says so), or with ``force=True``.
     progress
         Show a tqdm progress bar.
+    force
+        Replace an existing ``out`` even if it is not a course dataset.
 
     Returns
     -------
     Path
         The written file.
+
+    Raises
+    ------
+    ValueError
+        Bad size, seed or number of workers (checked before anything runs).
+    OutputPathError
+        ``out`` cannot or must not be written (checked before anything runs).
+    GenerationError
+        A generator package is missing, or the Dask scheduler does not answer.
     """
-    return generate_spec(registry.get(name), n_events, seed, workers, dask_address, out, progress)
+    return generate_spec(
+        registry.get(name), n_events, seed, workers, dask_address, out, progress, force
+    )
 
 
 def generate_spec(
@@ -161,15 +257,19 @@ def generate_spec(
     dask_address: str | None = None,
     out: str | Path | None = None,
     progress: bool = True,
+    force: bool = False,
 ) -> Path:
     """:func:`generate` for a :class:`DatasetSpec` object (registered or not)."""
     name = spec.name
-    check_requirements(spec)
-    n_events = spec.default_events if n_events is None else int(n_events)
-    seed = spec.default_seed if seed is None else int(seed)
-    if workers < 1:
-        raise ValueError(f"workers must be ≥ 1, got {workers}")
+    n_events, seed = check_run(
+        spec,
+        spec.default_events if n_events is None else n_events,
+        spec.default_seed if seed is None else seed,
+        workers,
+    )
     path = Path(out) if out is not None else default_output(name, n_events, seed)
+    path = check_output(path, name, force=force)
+    check_requirements(spec)
     shards = spec.plan(n_events, seed)
     entries = write_trees(
         path, spec.trees, _in_order(spec.run_shard, shards, workers, dask_address, progress)

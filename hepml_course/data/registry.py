@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import json
 import pkgutil
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from hepml_course.data import datasets as _datasets_pkg
 from hepml_course.data.errors import UnknownDatasetError
 from hepml_course.data.paths import data_dir
+from hepml_course.data.records import read_record
 from hepml_course.data.rootio import sidecar_path
 from hepml_course.data.spec import DatasetSpec
 
@@ -53,7 +53,7 @@ def get(name: str) -> DatasetSpec:
         return _specs()[name]
     except KeyError:
         raise UnknownDatasetError(
-            f"unknown dataset {name!r}; known datasets: {', '.join(names())}"
+            f"unknown dataset {name!r}; choose one of the known datasets: {', '.join(names())}"
         ) from None
 
 
@@ -73,12 +73,36 @@ def regenerate_command(name: str, events: int | None = None, seed: int | None = 
     return cmd
 
 
-def read_sidecar(path: Path) -> dict[str, Any] | None:
-    """The sidecar record of a data file, or None if there is none."""
-    side = sidecar_path(path)
-    if not side.exists():
-        return None
-    return json.loads(side.read_text())
+def restore_advice(name: str) -> str:
+    """How to restore the shipped file of dataset ``name`` and its record."""
+    spec = get(name)
+    return (
+        f"restore the shipped files with `git checkout -- data/{spec.filename} "
+        f"data/{spec.filename}.json`, or regenerate both: {regenerate_command(name)}"
+    )
+
+
+def read_sidecar(path: Path, fix: str | None = None) -> dict[str, Any] | None:
+    """The checksum record of a data file, or None if there is none.
+
+    Parameters
+    ----------
+    path
+        The data file.
+    fix
+        What to do about a damaged record (default: restore or regenerate).
+
+    Raises
+    ------
+    RecordError
+        The record is damaged (see :func:`hepml_course.data.records.read_record`).
+    """
+    side = sidecar_path(Path(path))
+    fix = fix or (
+        f"restore {side.name} from where its data file came from; without a record the "
+        "data file is not a course dataset (read such files with hepml_course.data.open_file)"
+    )
+    return read_record(Path(path), fix)
 
 
 def info(name: str) -> dict[str, Any]:
@@ -93,7 +117,7 @@ def info(name: str) -> dict[str, Any]:
     """
     spec = get(name)
     path = shipped_path(name)
-    record = read_sidecar(path) or {}
+    record = read_sidecar(path, restore_advice(name)) or {}
     return {
         "name": spec.name,
         "version": spec.version,

@@ -2,18 +2,22 @@
 
 Writers are atomic: data go to a temporary file in the target folder, which is
 renamed over the target only once complete, so an interrupted or failed run
-never leaves a half-written file.  Each file gets a JSON sidecar
-(``NAME.root.json``) recording its sha256 and provenance.
+never leaves a half-written file.  A run killed with SIGKILL cannot clean up:
+its hidden partial file ``.NAME.<pid>-<random>.tmp`` stays, and the next write
+of the same target deletes it (see :func:`remove_stale_partials`).  Each file
+gets a JSON sidecar (``NAME.root.json``) recording its sha256 and provenance.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import glob
 import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -42,16 +46,68 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
+#: A partial file without a writer's pid (older package versions) is stale after this.
+_STALE_UNOWNED_S = 600.0
+
+
+def _writer_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a process of another user: alive
+        return True
+    return True
+
+
+def remove_stale_partials(target: Path) -> list[Path]:
+    """Delete hidden partial files of ``target`` left by killed writers.
+
+    A partial file is ``.NAME.<pid>-<random>.tmp`` beside ``target``; it is
+    stale when process ``pid`` no longer exists.  Partial files without a pid
+    (written by older versions) are stale after 10 minutes.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    target = Path(target)
+    prefix = f".{target.name}."
+    removed = []
+    if not target.parent.is_dir():
+        return removed
+    now = time.time()
+    for tmp in target.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        middle = tmp.name[len(prefix) : -len(".tmp")]
+        owner = middle.split("-", 1)[0]
+        try:
+            if owner.isdigit():
+                stale = int(owner) != os.getpid() and not _writer_alive(int(owner))
+            else:
+                stale = now - tmp.lstat().st_mtime > _STALE_UNOWNED_S
+            if stale and tmp.is_file():
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:
+            continue  # vanished meanwhile, or not ours to delete
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; rename it over ``target`` on success.
 
     On any exception (including ``KeyboardInterrupt``) the temporary file is
-    removed and ``target`` is left untouched.
+    removed and ``target`` is left untouched.  Partial files of ``target`` left
+    by killed runs are deleted first (:func:`remove_stale_partials`).
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    remove_stale_partials(target)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}-", suffix=".tmp", dir=target.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -186,22 +242,68 @@ def describe_file(path: Path, **provenance: Any) -> dict[str, Any]:
     }
 
 
+def _leaf_type(branch: Branch) -> str:
+    """The Awkward type (one entry) a branch of the schema reads back as."""
+    if branch.jagged:
+        return f"var * {branch.dtype}"
+    return " * ".join([*(str(n) for n in branch.shape), branch.dtype])
+
+
+def check_types(path: Path, tree: str, arrays: ak.Array, branches: list[Branch], fix: str) -> None:
+    """Compare each branch's dtype and shape read from ``path`` with the schema.
+
+    Raises
+    ------
+    SchemaError
+        Listing every branch whose type differs (``int16`` where the schema says
+        ``float32``, a jagged branch where it says scalar ...).
+    """
+    wrong = []
+    for branch in branches:
+        got = str(ak.type(arrays[branch.name]).content)
+        want = _leaf_type(branch)
+        if got != want:
+            wrong.append(f"{branch.name}: {got} (expected {want})")
+    if wrong:
+        raise SchemaError(
+            f"{path}: tree {tree!r} has branch(es) of the wrong type or shape: "
+            f"{'; '.join(wrong)}. {fix}"
+        )
+
+
 def open_tree(path: Path, tree: str, regenerate_hint: str) -> Any:
-    """Open ``tree`` in a ROOT file, turning uproot's failures into clear errors."""
+    """Open ``tree`` in a ROOT file, turning uproot's failures into clear errors.
+
+    Parameters
+    ----------
+    path
+        The ROOT file.
+    tree
+        Name of the TTree (or RNTuple).
+    regenerate_hint
+        How to fix a bad file (a sentence, e.g. ``"regenerate it: hepml-course ..."``);
+        appended to every message.
+    """
+    if Path(path).is_dir():
+        raise CorruptDatasetError(
+            f"{path} is a folder, not a ROOT file: give the path of the file. {regenerate_hint}"
+        )
     try:
         handle = uproot.open(path)
+        available = sorted({k.split(";")[0] for k in handle.keys(recursive=False)})
     except Exception as err:  # uproot raises many kinds on garbage input
         raise CorruptDatasetError(
-            f"{path} is not a readable ROOT file ({type(err).__name__}: {err}). "
-            f"Delete it and regenerate it: {regenerate_hint}"
+            f"{path} is not a readable ROOT file ({type(err).__name__}: {err}). {regenerate_hint}"
         ) from err
-    if tree not in handle:
-        available = sorted({k.split(";")[0] for k in handle})
-        raise SchemaError(
-            f"{path} has no tree {tree!r} (it has {available}). "
-            f"The file may come from another version; regenerate it: {regenerate_hint}"
-        )
-    return handle[tree]
+    if tree not in available:
+        raise SchemaError(f"{path} has no tree {tree!r} (it has {available}). {regenerate_hint}")
+    try:
+        return handle[tree]
+    except Exception as err:
+        raise CorruptDatasetError(
+            f"{path}: tree {tree!r} cannot be read ({type(err).__name__}: {err}); the file is "
+            f"damaged. {regenerate_hint}"
+        ) from err
 
 
 def read_tree(
@@ -215,24 +317,40 @@ def read_tree(
     """Read ``branches`` of ``tree`` into an Awkward array of records.
 
     Jagged collections come back zipped (``events.Muon.pt`` for ``Muon_pt``);
-    fixed-shape branches as regular dimensions.
+    fixed-shape branches as regular dimensions.  Every branch's dtype and shape
+    is checked against the schema.
+
+    Raises
+    ------
+    CorruptDatasetError
+        The file is not ROOT, is truncated, or its collections do not line up.
+    SchemaError
+        A tree or branch is missing or of the wrong type; ``regenerate_hint``
+        says what to do.
     """
     ttree = open_tree(path, tree, regenerate_hint)
     names = [b.name for b in branches]
-    present = set(ttree.keys())
+    try:
+        present = set(ttree.keys())
+    except Exception as err:
+        raise CorruptDatasetError(
+            f"{path}: the branches of tree {tree!r} cannot be listed "
+            f"({type(err).__name__}: {err}); the file is damaged. {regenerate_hint}"
+        ) from err
     missing = [n for n in names if n not in present]
     if missing:
         raise SchemaError(
             f"{path}: tree {tree!r} lacks branch(es) {missing} that the dataset schema "
-            f"requires. Regenerate the file: {regenerate_hint}"
+            f"requires. {regenerate_hint}"
         )
     try:
         arrays = ttree.arrays(names, entry_start=entry_start, entry_stop=entry_stop)
     except Exception as err:
         raise CorruptDatasetError(
-            f"{path}: reading tree {tree!r} failed ({type(err).__name__}: {err}). "
-            f"The file is damaged; regenerate it: {regenerate_hint}"
+            f"{path}: reading tree {tree!r} failed ({type(err).__name__}: {err}); "
+            f"the file is damaged. {regenerate_hint}"
         ) from err
+    check_types(path, tree, arrays, branches, regenerate_hint)
     columns: dict[str, Any] = {}
     collections: dict[str, dict[str, Any]] = {}
     for branch in branches:
@@ -241,6 +359,12 @@ def read_tree(
             collections.setdefault(_collection(branch), {})[field] = arrays[branch.name]
         else:
             columns[branch.name] = arrays[branch.name]
-    for name, fields in collections.items():
-        columns[name] = ak.zip(fields)
-    return ak.zip(columns, depth_limit=1)
+    try:
+        for name, fields in collections.items():
+            columns[name] = ak.zip(fields)
+        return ak.zip(columns, depth_limit=1)
+    except ValueError as err:
+        raise CorruptDatasetError(
+            f"{path}: the branches of tree {tree!r} do not line up ({err}); the file is "
+            f"damaged or was written by another program. {regenerate_hint}"
+        ) from err

@@ -21,6 +21,9 @@ import numpy as np
 #: Largest seed Pythia 8 accepts (``Random:seed`` must be in [0, 900000000]).
 MAX_SEED = 900_000_000
 
+#: Default largest run a dataset accepts (a run this size already takes days on a laptop).
+MAX_EVENTS = 10_000_000
+
 
 @dataclass(frozen=True)
 class Branch:
@@ -113,6 +116,9 @@ class DatasetSpec:
     requires
         Python modules needed to *generate* (not to load), for a clear error
         when one is missing.
+    max_events
+        Largest ``n_events`` a run accepts; larger requests are refused at once
+        (before planning) instead of running for weeks.
     """
 
     name: str
@@ -126,6 +132,7 @@ class DatasetSpec:
     plan: Callable[[int, int], list[Shard]]
     run_shard: Callable[[Shard], ShardOutput]
     requires: tuple[str, ...] = ()
+    max_events: int = MAX_EVENTS
 
     @property
     def default_tree(self) -> str:

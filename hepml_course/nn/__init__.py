@@ -6,7 +6,14 @@ its save/load artifacts (sha256-verified).  Importing this package does not
 import TensorFlow: that happens when a network is first built.
 """
 
-from hepml_course.nn.artifacts import ArtifactError, read_artifact, sha256_file, sha256_json
+from hepml_course.nn.artifacts import (
+    ArtifactError,
+    UnsafeModelError,
+    load_keras_file,
+    read_artifact,
+    sha256_file,
+    sha256_json,
+)
 from hepml_course.nn.base import Estimator, load_model
 from hepml_course.nn.mlp import count_parameters, dense_block, mlp
 from hepml_course.nn.quiet import import_keras, import_tensorflow
@@ -29,6 +36,7 @@ __all__ = [
     "NotFittedError",
     "Standardiser",
     "TrainingResult",
+    "UnsafeModelError",
     "check_array",
     "check_is_fitted",
     "check_labels",
@@ -38,6 +46,7 @@ __all__ = [
     "dense_block",
     "import_keras",
     "import_tensorflow",
+    "load_keras_file",
     "load_model",
     "mlp",
     "predict",

@@ -115,9 +115,19 @@ class Estimator:
         return Path(path)
 
     @classmethod
-    def load(cls: type[E], path: str | Path) -> E:
-        """Load a model saved by :meth:`save`, after checking every sha256."""
-        reader = read_artifact(path)
+    def load(cls: type[E], path: str | Path, *, allow_unsafe: bool = False) -> E:
+        """Load a model saved by :meth:`save`, after checking every sha256.
+
+        Parameters
+        ----------
+        path
+            The saved model's folder.
+        allow_unsafe
+            Accept whole Keras models with embedded Python code (``Lambda``
+            layers), which runs while loading.  Off by default: such a file is
+            refused with :class:`~hepml_course.nn.artifacts.UnsafeModelError`.
+        """
+        reader = read_artifact(path, allow_unsafe=allow_unsafe)
         record = reader.record
         saved = _resolve_class(record.get("class", ""), path)
         if not issubclass(saved, cls):
@@ -125,28 +135,51 @@ class Estimator:
                 f"{path} holds a {saved.__name__}, not a {cls.__name__}: "
                 f"load it with {saved.__name__}.load(path) or hepml_course.nn.load_model(path)"
             )
-        obj = saved(**record["params"])
-        obj._load_state(reader, record["state"])
+        params, state = record.get("params"), record.get("state")
+        if not isinstance(params, dict) or "state" not in record:
+            raise ArtifactError(
+                f"{path}: its record lacks the hyper-parameters or the learned state: the "
+                "record is damaged; re-save the model from its training"
+            )
+        try:
+            obj = saved(**params)
+        except TypeError as err:
+            raise ArtifactError(
+                f"{path} records hyper-parameters that {saved.__name__} does not take ({err}): "
+                "it was saved by another version of hepml_course; re-train and re-save it"
+            ) from err
+        obj._load_state(reader, state)
         obj.seed_ = record.get("seed")
         obj.record_ = {k: v for k, v in record.items() if k not in ("state", "files")}
         return obj
 
 
-def _resolve_class(qualified: str, path: str | Path) -> type:
+def _resolve_class(qualified: object, path: str | Path) -> type:
+    if not isinstance(qualified, str):
+        raise ArtifactError(f"{path}: its record names no model class: re-save the model")
     module_name, _, name = qualified.rpartition(".")
     if not module_name.startswith("hepml_course."):
-        raise ArtifactError(f"{path} names class {qualified!r}, which is not a hepml_course model")
+        raise ArtifactError(
+            f"{path} names class {qualified!r}, which is not a hepml_course model: load only "
+            "models saved by hepml_course's model.save(path); re-save it from its training"
+        )
     try:
         saved = getattr(importlib.import_module(module_name), name)
     except (ImportError, AttributeError) as err:
         raise ArtifactError(
-            f"{path} was saved from {qualified}, which this version of hepml_course lacks"
+            f"{path} was saved from {qualified}, which this version of hepml_course lacks: "
+            "use the hepml_course version recorded in its record, or re-train and re-save it"
         ) from err
     if not (isinstance(saved, type) and issubclass(saved, Estimator)):
-        raise ArtifactError(f"{path} names {qualified}, which is not a model class")
+        raise ArtifactError(
+            f"{path} names {qualified}, which is not a model class: re-save the model"
+        )
     return saved
 
 
-def load_model(path: str | Path) -> Estimator:
-    """Load any saved model of the package (its class is read from the record)."""
-    return Estimator.load(path)
+def load_model(path: str | Path, *, allow_unsafe: bool = False) -> Estimator:
+    """Load any saved model of the package (its class is read from the record).
+
+    ``allow_unsafe`` as in :meth:`Estimator.load` (off: embedded code is refused).
+    """
+    return Estimator.load(path, allow_unsafe=allow_unsafe)

@@ -98,4 +98,5 @@ SPEC = DatasetSpec(
     plan=plan,
     run_shard=run_shard,
     requires=("acts",),
+    max_events=100_000,
 )
