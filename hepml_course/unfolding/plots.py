@@ -28,10 +28,11 @@ def plot_response(response: Response, observable: str, ax: plt.Axes | None = Non
     col = response.migration.sum(axis=0, keepdims=True)
     prob = np.divide(response.migration, col, out=np.zeros_like(response.migration), where=col > 0)
     mesh = ax.pcolormesh(response.gen_edges, response.reco_edges, prob, cmap="Blues", vmin=0)
-    plt.colorbar(mesh, ax=ax, label="P(reco bin | particle bin)")
+    plt.colorbar(mesh, ax=ax, label="P(detector bin | particle bin)")
     label = LABELS.get(observable, observable)
-    ax.set_xlabel(f"Particle level: {label}", fontsize=12)
-    ax.set_ylabel(f"Detector level: {label}", fontsize=12)
+    ax.set_title(label, fontsize=15)
+    ax.set_xlabel("Particle level")
+    ax.set_ylabel("Detector level")
     return ax
 
 
@@ -61,7 +62,7 @@ def plot_result(
     edges = result.edges
     width = np.diff(edges)
     centers = 0.5 * (edges[1:] + edges[:-1])
-    fig, ax, rax = ratio_axes(figsize=(7, 6.5))
+    fig, ax, rax = ratio_axes(figsize=(7, 6))
     truth = _density(result.truth, edges)
     mplhep.histplot(truth, edges, ax=ax, histtype="fill", color="0.85", label="Truth (nature)")
     prior = _density(result.prior, edges)
@@ -88,9 +89,9 @@ def plot_result(
         rax.stairs(y / truth, edges, color=style["color"], lw=2)
     rax.axhline(1.0, color="k", lw=1)
     rax.set_ylim(*ratio_range)
-    rax.set_ylabel("Ratio to truth", fontsize=12)
+    rax.set_ylabel("Ratio to truth", fontsize=13)
     rax.set_xlabel(LABELS.get(result.observable, result.observable))
     ax.set_ylabel("Normalised density")
-    ax.legend(fontsize=11)
+    ax.legend(fontsize=13)
     ax.set_xlim(edges[0], edges[-1])
     return fig, ax, rax
