@@ -210,7 +210,11 @@ def write_learner_notebooks(out_dir: Path, root: Path = REPO_ROOT) -> list[Path]
 # --- output scanning -------------------------------------------------------------------------
 
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:work|home|root|tmp|usr|opt|srv|mnt|var|private)/\S")
-_OBJECT_REPR = re.compile(r"<[\w.]+(?: [\w.]+)* (?:object )?at 0x[0-9a-fA-F]+>|<matplotlib\.[\w.]+")
+_OBJECT_REPR = re.compile(
+    r"<[\w.]+(?: [\w.]+)* (?:object )?at 0x[0-9a-fA-F]+>|<matplotlib\.[\w.]+"
+    r"|^\[?Text\([-\d.e]+, [-\d.e]+, '",  # matplotlib Text reprs: set_xlabel(...) as last line
+    re.M,
+)
 _WARNING = re.compile(r"\b\w*Warning\b|\bWARNING\b|\bW0000\b|\bE0000\b")
 _PROGRESS = re.compile(r"[\r\x08]|\d+%\|[█▏▎▍▌▋▊▉ #]*\||━━━")
 

@@ -67,6 +67,7 @@ CHAPTERS = [
     "data",
     "metrics",
     "sim",
+    "exercises",
 ]
 
 
