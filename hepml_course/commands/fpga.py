@@ -17,7 +17,6 @@ files from a trusted source.
 from __future__ import annotations
 
 import argparse
-import inspect
 from typing import Any
 
 
@@ -75,16 +74,10 @@ def _load(load_deployable: Any, args: argparse.Namespace) -> Any:
     """``load_deployable`` in safe mode; a refused model file says why and how to opt in."""
     from hepml_course.nn.artifacts import UnsafeModelError
 
-    kwargs: dict[str, Any] = {}
-    if args.allow_unsafe:
-        if "allow_unsafe" not in inspect.signature(load_deployable).parameters:
-            raise ValueError(
-                "--allow-unsafe is not supported by this version's fpga loader "
-                "(hepml_course.fpga.pipeline.load_deployable has no allow_unsafe parameter)"
-            )
-        kwargs["allow_unsafe"] = True
     try:
-        return load_deployable(args.model_path, scaler=args.scaler, **kwargs)
+        return load_deployable(
+            args.model_path, scaler=args.scaler, allow_unsafe=bool(args.allow_unsafe)
+        )
     except UnsafeModelError as err:
         raise UnsafeModelError(f"{err}".replace("allow_unsafe=True", "--allow-unsafe")) from err
     except ValueError as err:

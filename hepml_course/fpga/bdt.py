@@ -48,9 +48,19 @@ def ap_include_dir() -> Path:
 def _conifer_env() -> Iterator[None]:
     """While conifer converts and compiles: this interpreter first on ``PATH`` (conifer
     compiles with ``python3 -m pybind11``) and ``XILINX_AP_INCLUDE`` set to hls4ml's
-    ``ap_types``; the process environment is restored afterwards.  conifer's warning about
-    its missing bundled JSON headers (the system's ``nlohmann-json3-dev`` is used) is muted."""
+    ``ap_types``, and its g++ commands get ``-O0``; all is restored afterwards.  conifer's
+    warning about its missing bundled JSON headers (the system's ``nlohmann-json3-dev`` is
+    used) is muted."""
+    import conifer.backends.cpp.writer as cpp_writer
+    import conifer.utils.fixed_point as fixed_point
+
     saved = {k: os.environ.get(k) for k in ("PATH", "XILINX_AP_INCLUDE")}
+    # conifer compiles its pybind11 bridges with -O3 (≈ 1.5 min of g++ for a small BDT);
+    # -O0, appended (the last -O wins), halves that. The emulation stays bit-exact: the
+    # ap_fixed arithmetic is integer arithmetic whatever the optimisation level.
+    saved_opts = {module: module._gcc_opts for module in (cpp_writer, fixed_point)}
+    for module, original in saved_opts.items():
+        module._gcc_opts = lambda original=original: f"{original()} -O0".strip()
     json_log = logging.getLogger("conifer.utils.misc")
     json_level = json_log.level
     if Path("/usr/include/nlohmann/json.hpp").exists():
@@ -62,6 +72,8 @@ def _conifer_env() -> Iterator[None]:
     try:
         yield
     finally:
+        for module, original in saved_opts.items():
+            module._gcc_opts = original
         json_log.setLevel(json_level)
         for key, value in saved.items():
             if value is None:

@@ -254,5 +254,36 @@ def convert(
             from hepml_course.fpga.tools import require_tool
 
             require_tool("g++")
-            hls_model.compile()
+            compile_hls_model(hls_model)
+    return hls_model
+
+
+def compile_hls_model(hls_model: Any) -> Any:
+    """``hls_model.compile()``, with ``g++`` started by the build helper, not by this process.
+
+    hls4ml 1.3 runs the project's ``build_lib.sh`` with :func:`subprocess.run`
+    (:meth:`FPGABackend.compile`), i.e. it forks the calling process — a Jupyter
+    kernel holding TensorFlow.  Here the same script runs in
+    :func:`hepml_course.fpga.tools.run_build`; hls4ml then loads the library as usual.
+    """
+    from hepml_course.fpga.tools import run_build
+
+    backend = hls_model.config.backend
+
+    def compile_via_helper(model: Any) -> str:
+        out = model.config.get_output_dir()
+        proc = run_build(["./build_lib.sh"], cwd=out, shell=True)
+        if proc.returncode != 0:
+            raise RuntimeError(
+                f"hls4ml could not compile the project in {out} (build_lib.sh exit code "
+                f"{proc.returncode}):\n{proc.stdout[-2000:]}"
+            )
+        project = model.config.get_project_name()
+        return f"{out}/firmware/{project}-{model.config.get_config_value('Stamp')}.so"
+
+    backend.compile = compile_via_helper  # an instance attribute shadows the class method
+    try:
+        hls_model.compile()
+    finally:
+        del backend.compile
     return hls_model

@@ -57,7 +57,9 @@ class Deployable:
     name: str
 
 
-def load_deployable(path: str | Path, scaler: str | Path | None = None) -> Deployable:
+def load_deployable(
+    path: str | Path, scaler: str | Path | None = None, *, allow_unsafe: bool = False
+) -> Deployable:
     """Read a saved tagger folder or a ``.keras`` file, with its input scaling.
 
     Parameters
@@ -69,6 +71,10 @@ def load_deployable(path: str | Path, scaler: str | Path | None = None) -> Deplo
     scaler
         JSON file of the input scaling (``mean`` and ``scale`` per feature); required
         for a ``.keras`` file, overrides the saved scaler of a folder.
+    allow_unsafe
+        Load model files with embedded Python code (Keras ``Lambda`` layers), which
+        runs while loading.  Off by default: such files raise
+        :class:`~hepml_course.nn.artifacts.UnsafeModelError`.
 
     Raises
     ------
@@ -84,7 +90,7 @@ def load_deployable(path: str | Path, scaler: str | Path | None = None) -> Deplo
     if path.is_dir():
         from hepml_course.nn import load_model
 
-        saved = load_model(path)
+        saved = load_model(path, allow_unsafe=allow_unsafe)
         model = getattr(saved, "model_", None)
         own = getattr(saved, "scaler_", None)
         if model is None:
@@ -99,7 +105,7 @@ def load_deployable(path: str | Path, scaler: str | Path | None = None) -> Deplo
                 f"{path} is a bare .keras file and carries no input scaling "
                 f"(it is never refitted silently): {SCALER_HELP}"
             )
-        deployable = Deployable(_load_keras(path), explicit, path.stem)
+        deployable = Deployable(_load_keras(path, allow_unsafe), explicit, path.stem)
     else:
         raise ValueError(
             f"{path} is neither a saved model folder nor a .keras file; legacy .h5 (Keras 2 / "
@@ -114,13 +120,13 @@ def load_deployable(path: str | Path, scaler: str | Path | None = None) -> Deplo
     return deployable
 
 
-def _load_keras(path: Path) -> Any:
+def _load_keras(path: Path, allow_unsafe: bool = False) -> Any:
+    """Load a ``.keras`` file in Keras safe mode (embedded code refused unless allowed)."""
     from hepml_course.fpga.qkeras_api import hgq_loading
-    from hepml_course.nn import import_keras
+    from hepml_course.nn.artifacts import load_keras_file
 
-    keras = import_keras()
     with hgq_loading():
-        return keras.saving.load_model(str(path), compile=False)
+        return load_keras_file(path, allow_unsafe=allow_unsafe)
 
 
 @dataclass

@@ -9,6 +9,7 @@ results; compare rows with the same source.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 #: keys of the ``fpga`` benchmark, per model
 BENCH_KEYS = (
@@ -92,10 +93,12 @@ class ModelRow:
         return self.latency_cycles * self.clock_ns
 
 
-#: published numbers to compare with (all vendor HLS estimates)
+#: published numbers to compare with: the public hls4ml tutorial's Vitis HLS 2024.1 C-synthesis
+#: estimates (Alveo U250, ``xcu250``, 5 ns clock); part 1 is the float network deployed as
+#: ``ap_fixed<16,6>``, part 4 the QKeras 6-bit network with 75 % of its weights pruned
 REFERENCES: list[dict] = [
     {
-        "name": "hls4ml tutorial: Keras float → ap_fixed<16,6>",
+        "name": "tutorial_float",
         "accuracy": 0.7640,
         "weight_bits": 16,
         "sparsity": 0.0,
@@ -103,10 +106,10 @@ REFERENCES: list[dict] = [
         "clock_ns": 5.0,
         "lut": 101839,
         "dsp": 1502,
-        "source": "hls4ml tutorial part 1 (Vitis HLS 2024.1, xcu250, 5 ns clock)",
+        "source": "Vitis HLS",
     },
     {
-        "name": "hls4ml tutorial: QKeras 6-bit + 75 % pruned",
+        "name": "tutorial_q6_p75",
         "accuracy": 0.7614,
         "weight_bits": 6,
         "sparsity": 0.75,
@@ -114,55 +117,76 @@ REFERENCES: list[dict] = [
         "clock_ns": 5.0,
         "lut": 42160,
         "dsp": 34,
-        "source": "hls4ml tutorial part 4 (Vitis HLS 2024.1, xcu250, 5 ns clock)",
+        "source": "Vitis HLS",
     },
 ]
 
 
-def table(rows: list[ModelRow], with_references: bool = True) -> list[dict]:
-    """Rows as dictionaries for a :class:`pandas.DataFrame`, references last.
+#: columns of :func:`table`
+TABLE_COLUMNS = (
+    "model",
+    "accuracy",
+    "zero weights",
+    "bit-exact",
+    "cycles",
+    "ns",
+    "LUT",
+    "DSP",
+    "source",
+)
 
-    Missing resources read ``row.note`` (e.g. ``needs Vitis HLS``) instead of an empty cell.
+
+def _integral(value: float | None) -> float | int | None:
+    """``75.0`` → ``75`` (a latency in whole ns reads as an integer); anything else unchanged."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def table(rows: list[ModelRow], with_references: bool = True) -> list[dict]:
+    """Rows for :func:`hepml_course.tables.table`, one per model, references last.
+
+    Columns (:data:`TABLE_COLUMNS`): ``model``, ``accuracy``, ``zero weights``
+    (fraction), ``bit-exact`` (fraction of hls4ml-emulated logits identical to Keras),
+    ``cycles`` and ``ns`` (latency), ``LUT``, ``DSP`` and ``source`` (the tool
+    behind the latency and resources, or ``row.note`` saying why they are missing).
+    A value that was not measured is ``None`` (shown as "–"), never NaN.
     """
     out = []
     for row in rows:
-        missing = row.note or "not synthesised"
-        out.append(
-            {
-                "model": row.name,
-                "accuracy": row.accuracy,
-                "bits": row.weight_bits,
-                "sparsity": row.sparsity,
-                "agreement": row.emulation_agreement,
-                "bit-exact": row.emulation_bit_exact,
-                "cycles": row.latency_cycles,
-                "ns": row.latency_ns,
-                "LUT": row.lut if row.lut is not None else missing,
-                "FF": row.ff if row.ff is not None else missing,
-                "DSP": row.dsp if row.dsp is not None else missing,
-                "BRAM": row.bram if row.bram is not None else missing,
-                "path ns": row.critical_path_ns,
-                "source": row.source or missing,
-            }
+        values = (
+            row.name,
+            row.accuracy,
+            row.sparsity,
+            row.emulation_bit_exact,
+            row.latency_cycles,
+            _integral(row.latency_ns),
+            row.lut,
+            row.dsp,
+            row.source or row.note or "not synthesised",
         )
+        out.append(dict(zip(TABLE_COLUMNS, values, strict=True)))
     if with_references:
         for ref in REFERENCES:
-            out.append(
-                {
-                    "model": ref["name"],
-                    "accuracy": ref["accuracy"],
-                    "bits": ref["weight_bits"],
-                    "sparsity": ref["sparsity"],
-                    "agreement": None,
-                    "bit-exact": None,
-                    "cycles": ref["latency_cycles"],
-                    "ns": ref["latency_cycles"] * ref["clock_ns"],
-                    "LUT": ref["lut"],
-                    "FF": None,
-                    "DSP": ref["dsp"],
-                    "BRAM": None,
-                    "path ns": None,
-                    "source": ref["source"],
-                }
+            values = (
+                ref["name"],
+                ref["accuracy"],
+                ref["sparsity"],
+                None,
+                ref["latency_cycles"],
+                _integral(ref["latency_cycles"] * ref["clock_ns"]),
+                ref["lut"],
+                ref["dsp"],
+                ref["source"],
             )
+            out.append(dict(zip(TABLE_COLUMNS, values, strict=True)))
     return out
+
+
+def frame(rows: list[ModelRow], with_references: bool = True) -> Any:
+    """:func:`table` as a :class:`pandas.DataFrame` of ``object`` dtype.
+
+    Integers stay integers next to missing values (a numeric column with ``None``
+    would turn ``15`` into ``15.0`` and ``None`` into NaN).
+    """
+    import pandas as pd
+
+    return pd.DataFrame(table(rows, with_references), columns=list(TABLE_COLUMNS), dtype=object)

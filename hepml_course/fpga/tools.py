@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 #: how to get each tool (Debian packages are listed in the repository's apt.txt)
 INSTALL_HINTS = {
@@ -76,3 +81,82 @@ def verilator_build_env() -> dict[str, str]:
 def verilator_env() -> dict[str, str]:
     """A full environment for a Verilator subprocess (a copy: ``os.environ`` is unchanged)."""
     return {**os.environ, **verilator_build_env()}
+
+
+# --- the build helper --------------------------------------------------------------------------
+#: The helper: a small Python process that runs build commands for the kernel, one at a time.
+_HELPER_CODE = r"""
+import json, signal, subprocess, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # a kernel interrupt stops the caller, not the helper
+for line in sys.stdin:
+    request = json.loads(line)
+    proc = subprocess.run(request["args"], cwd=request["cwd"], env=request["env"],
+                          shell=request["shell"], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, errors="replace")
+    sys.stdout.write(json.dumps({"returncode": proc.returncode, "output": proc.stdout}) + "\n")
+    sys.stdout.flush()
+"""
+_helper: dict[str, Any] = {}
+_helper_lock = threading.Lock()
+
+
+def start_build_helper() -> None:
+    """Start the helper process that runs compilers for this process (once; cheap).
+
+    Every ``fork``/``vfork`` of a large process (a Jupyter kernel that holds
+    TensorFlow) briefly shows a second process of the same size to memory monitors
+    and, with ``fork``, duplicates its page tables.  Starting this ~10 MB helper
+    while the kernel is still small, and letting it spawn ``g++``, keeps the kernel
+    from ever forking afterwards.  :func:`run_build` starts it on first use if needed.
+    """
+    with _helper_lock:
+        proc = _helper.get("proc")
+        if proc is not None and proc.poll() is None:
+            return
+        _helper["proc"] = subprocess.Popen(
+            [sys.executable, "-I", "-c", _HELPER_CODE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # commands report through their merged output
+            text=True,
+            bufsize=1,
+            start_new_session=True,  # not in the kernel's process group: no SIGINT from Jupyter
+        )
+
+
+def run_build(
+    args: list[str] | str, *, cwd: str | Path, shell: bool = False
+) -> subprocess.CompletedProcess:
+    """Run a build command through the build helper (:func:`start_build_helper`).
+
+    Parameters
+    ----------
+    args
+        Command (a list, or a string with ``shell=True``).
+    cwd
+        Working folder of the command.
+    shell
+        Run through ``/bin/sh``.
+
+    Returns
+    -------
+    subprocess.CompletedProcess
+        ``returncode`` and ``stdout`` (standard output and error together, as text).
+    """
+    start_build_helper()
+    request = {"args": args, "cwd": str(cwd), "env": dict(os.environ), "shell": shell}
+    with _helper_lock:
+        proc = _helper["proc"]
+        try:
+            proc.stdin.write(json.dumps(request) + "\n")
+            proc.stdin.flush()
+            reply = proc.stdout.readline()
+        except BaseException:  # interrupted (or the helper died): never reuse a half-read pipe
+            proc.kill()
+            proc.wait()
+            _helper.pop("proc", None)
+            raise
+    if not reply:
+        raise RuntimeError(f"the build helper stopped while running {args!r} in {cwd}")
+    result = json.loads(reply)
+    return subprocess.CompletedProcess(args, result["returncode"], result["output"])
