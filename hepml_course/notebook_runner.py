@@ -117,6 +117,19 @@ def toc_notebooks(root: Path = REPO_ROOT) -> list[Path]:
     return [root / f"{f}.md" for f in files if f.startswith("book/chapters/")]
 
 
+def _is_unexeced_fork(process: psutil.Process, runner_pid: int) -> bool:
+    """A child forked by the kernel (or its children) that has not exec'd a new program yet.
+
+    Between ``fork`` and ``exec`` (e.g. ``subprocess`` starting ``g++``) the child is
+    a copy-on-write image of its parent with the same command line: its resident
+    pages are the parent's, so the runner must not add them a second time.
+    """
+    parent = process.parent()
+    if parent is None or parent.pid == runner_pid:
+        return False
+    return process.cmdline() == parent.cmdline() and process.exe() == parent.exe()
+
+
 class _KernelMonitor:
     """Poll the summed RSS and CPU time of this process's children (the kernel and its children)."""
 
@@ -138,6 +151,8 @@ class _KernelMonitor:
             for child in me.children(recursive=True):
                 try:
                     with child.oneshot():
+                        if _is_unexeced_fork(child, me.pid):
+                            continue  # shares the kernel's pages: counting it would double them
                         total += child.memory_info().rss
                         times = child.cpu_times()
                     self._cpu[child.pid] = times.user + times.system
@@ -215,6 +230,8 @@ _OBJECT_REPR = re.compile(
     r"|^\[?Text\([-\d.e]+, [-\d.e]+, '",  # matplotlib Text reprs: set_xlabel(...) as last line
     re.M,
 )
+#: a glued NumPy scalar: MyST-NB cannot format it in {glue:text} (use hepml_course.glue)
+_NUMPY_REPR = re.compile(r"^np\.\w+\(")
 _WARNING = re.compile(r"\b\w*Warning\b|\bWARNING\b|\bW0000\b|\bE0000\b")
 _PROGRESS = re.compile(r"[\r\x08]|\d+%\|[█▏▎▍▌▋▊▉ #]*\||━━━")
 
@@ -225,9 +242,9 @@ def _output_texts(output: Any) -> Iterator[tuple[str, str]]:
         yield output.get("name", "stream"), output.get("text", "")
     elif kind in {"execute_result", "display_data"}:
         data = output.get("data", {})
-        for mime in ("text/plain", "text/html", "text/markdown"):
-            if mime in data:
-                text = data[mime]
+        for mime, text in data.items():
+            # text/plain, text/html, text/markdown, and glued values (application/papermill...)
+            if mime.endswith(("text/plain", "text/html", "text/markdown")):
                 yield mime, text if isinstance(text, str) else "".join(text)
     elif kind == "error":
         yield "error", f"{output.get('ename')}: {output.get('evalue')}"
@@ -271,6 +288,8 @@ def output_noise(notebook: Any, *, ignore_check_errors: bool = False) -> list[st
                     problems.append("progress debris")
                 if _OBJECT_REPR.search(text):
                     problems.append("object repr")
+                if _NUMPY_REPR.match(text):
+                    problems.append("numpy repr (glue it with hepml_course.glue)")
                 if _ABSOLUTE_PATH.search(text) or str(REPO_ROOT) in text:
                     problems.append("absolute path")
                 for problem in problems:

@@ -12,8 +12,9 @@ __all__ = ["format_number", "table"]
 def format_number(value: object, digits: int = 3) -> str:
     """A number rounded to ``digits`` significant digits, for a table cell.
 
-    Integers stay integers (with thin-space thousands separators from 10 000
-    on); ``None``/NaN become "–"; anything else is ``str(value)``.
+    Integers stay integers (with narrow no-break spaces as thousands
+    separators from 10 000 on, so a number never wraps); ``None``/NaN become
+    "–"; anything else is ``str(value)``.
 
     Parameters
     ----------
@@ -30,7 +31,7 @@ def format_number(value: object, digits: int = 3) -> str:
         isinstance(value, float) and value.is_integer() and abs(value) >= 1000
     ):
         number = int(value)
-        return f"{number:,}".replace(",", "\u2009") if abs(number) >= 10_000 else str(number)
+        return f"{number:,}".replace(",", "\u202f") if abs(number) >= 10_000 else str(number)
     if isinstance(value, float):
         if math.isnan(value):
             return "–"
@@ -84,10 +85,10 @@ def table(
 
     if isinstance(rows, pd.DataFrame):
         frame = rows
-    elif isinstance(rows, Mapping):
-        frame = pd.DataFrame(dict(rows))
+    elif isinstance(rows, Mapping):  # dtype=object: integers next to a None stay integers
+        frame = pd.DataFrame(dict(rows), dtype=object)
     elif isinstance(rows, Sequence):
-        frame = pd.DataFrame(list(rows))
+        frame = pd.DataFrame(list(rows), dtype=object)
     else:
         raise TypeError(
             f"table() takes a DataFrame, a mapping of columns or a list of rows, "
@@ -101,6 +102,7 @@ def table(
     styler = styler.set_table_attributes('class="hepml-table"').set_table_styles(
         [
             {"selector": "th, td", "props": "padding: 0.2em 0.8em; text-align: right;"},
+            {"selector": "td", "props": "white-space: nowrap;"},
             {"selector": "th", "props": "white-space: nowrap;"},
             {"selector": "caption", "props": "caption-side: top; text-align: left;"},
         ]

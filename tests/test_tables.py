@@ -13,7 +13,7 @@ from hepml_course.tables import format_number, table
     ("value", "text"),
     [
         (0.82345, "0.823"),
-        (20816.0, "20\u2009816"),
+        (20816.0, "20\u202f816"),
         (float("nan"), "–"),
         (None, "–"),
         (12, "12"),
@@ -39,6 +39,11 @@ def test_table_accepts_rows_and_frames():
     rows = [{"a": 1.23456, "b": 2}, {"a": 3.0, "b": 4}]
     assert "1.23" in table(rows).data
     assert "1.23" in table(pd.DataFrame(rows)).data
+
+
+def test_integer_columns_with_a_missing_value_stay_integers():
+    html = table({"cycles": [15, None, 27]}).data
+    assert ">15<" in html and ">27<" in html and "15.0" not in html
 
 
 def test_table_refuses_other_input():
