@@ -1,0 +1,293 @@
+"""Render stored benchmark records as MyST tables for the instructor guide.
+
+One renderer per benchmark; a benchmark without a stored record gets a line
+saying how to record it. Numbers are rounded to 3 significant digits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hepml_course.tables import format_number
+
+#: Order and titles of the sections.
+SECTIONS: list[tuple[str, str]] = [
+    ("notebooks", "Chapter notebooks: time, memory, clean pages, learner mode"),
+    ("classification", "Classification: jet taggers"),
+    ("regression", "Regression: energy calibration"),
+    ("tracking", "Tracking with graph neural networks"),
+    ("calo-sim", "The reference calorimeter simulator"),
+    ("generative", "Generative simulation"),
+    ("unfolding", "Unfolding"),
+    ("anomaly", "Anomaly-detection trigger"),
+    ("fpga", "FPGA deployment"),
+]
+
+
+def _table(header: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(format_number(v) for v in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _source(entry: dict) -> str:
+    machine = entry.get("machine", {})
+    load = machine.get("load_average_at_start")
+    busy = f", load average {format_number(load)} at start" if load is not None else ""
+    return (
+        f"*Measured with `{entry['command']}` on {entry['date']} "
+        f"({machine.get('cpus', '?')} CPUs{busy}, Python {machine.get('python', '?')}, "
+        f"{format_number(entry.get('duration_s'))} s); "
+        f"record: `book/bench/{entry['benchmark']}.json`.*\n"
+    )
+
+
+def _flat(value: object, prefix: str = "") -> list[tuple[str, object]]:
+    if isinstance(value, dict):
+        out = []
+        for key, item in value.items():
+            out += _flat(item, f"{prefix}.{key}" if prefix else str(key))
+        return out
+    if isinstance(value, list):
+        return [(prefix, ", ".join(format_number(v) for v in value))]
+    return [(prefix, value)]
+
+
+def _generic(result: dict) -> str:
+    return _table(["quantity", "value"], [[k, v] for k, v in _flat(result)])
+
+
+def _notebooks(result: dict) -> str:
+    rows = [
+        [
+            name,
+            r.get("wall_s"),
+            r.get("cpu_s"),
+            r.get("peak_rss_mb"),
+            r.get("noise"),
+            r.get("learner_mode_ok"),
+            r.get("within_budget"),
+        ]
+        for name, r in result.items()
+    ]
+    header = ["chapter", "wall [s]", "CPU [s]", "peak memory [MB]", "noise", "learner mode ok"]
+    return _table([*header, "within 120 s / 1.5 GB"], rows)
+
+
+def _classification(result: dict) -> str:
+    models = result["models"]
+    classes = list(next(iter(models.values()))["auc"])
+    header = ["model", "accuracy", *[f"AUC {c}" for c in classes], "parameters", "train [s]"]
+    rows = [
+        [name, m["accuracy"], *[m["auc"][c] for c in classes], m.get("n_params"), m.get("train_s")]
+        for name, m in models.items()
+    ]
+    head = f"{result.get('n_train')} training jets, {result.get('n_test')} test jets.\n\n"
+    return head + _table(header, rows)
+
+
+def _regression(result: dict) -> str:
+    models = result["models"]
+    summary = _table(
+        ["model", "stochastic a [√GeV]", "constant c", "pull width"],
+        [
+            [n, m.get("stochastic_a"), m.get("constant_c"), m.get("pull_width")]
+            for n, m in models.items()
+        ],
+    )
+    bins = list(next(iter(models.values()))["sigma_eff_rel"])
+    resolution = _table(
+        ["model", *[f"σ_eff/E {b} GeV" for b in bins]],
+        [[n, *[m["sigma_eff_rel"][b] for b in bins]] for n, m in models.items()],
+    )
+    return summary + "\n" + resolution
+
+
+def _tracking(result: dict) -> str:
+    baseline = result.get("baseline", {})
+    rows = [
+        [
+            "Interaction Network",
+            result["edge_efficiency"],
+            result["edge_purity"],
+            result["track_efficiency"],
+            result["fake_rate"],
+            result.get("duplicate_rate"),
+            result.get("trackml_score"),
+        ],
+        [
+            "triplet baseline",
+            None,
+            None,
+            baseline.get("track_efficiency"),
+            baseline.get("fake_rate"),
+            baseline.get("duplicate_rate"),
+            baseline.get("trackml_score"),
+        ],
+    ]
+    header = [
+        "method",
+        "edge efficiency",
+        "edge purity",
+        "track efficiency",
+        "fake rate",
+        "duplicate rate",
+        "TrackML score",
+    ]
+    text = _table(header, rows)
+    scaling = result.get("scaling")
+    if scaling:
+        text += "\n" + _table(
+            ["hits per event", "graph + inference [s]"],
+            [[n, t] for n, t in zip(scaling["n_hits"], scaling["seconds"], strict=True)],
+        )
+        text += f"\nFitted exponent of time vs hits: {format_number(scaling.get('exponent'))}.\n"
+    return text
+
+
+def _generative(result: dict) -> str:
+    keys = ["auc_high_level", "auc_low_level", "fpd", "w1_mean", "showers_per_s"]
+    rows = [[n, *[g.get(k) for k in keys]] for n, g in result["generators"].items()]
+    ref = result.get("reference", {})
+    speeds = ref.get("showers_per_s", {})
+    rows.append(
+        [
+            "simulator vs itself",
+            ref.get("auc_high_level"),
+            ref.get("auc_low_level"),
+            None,
+            None,
+            speeds.get("50") or speeds.get("50.0"),
+        ]
+    )
+    header = [
+        "generator",
+        "AUC high-level",
+        "AUC low-level",
+        "FPD",
+        "mean W1",
+        "showers/s (50 GeV)",
+    ]
+    return _table(header, rows)
+
+
+def _calo_sim(result: dict) -> str:
+    speeds = result["showers_per_s"]
+    spots = result.get("spots_per_shower", {})
+    return _table(
+        ["energy [GeV]", "showers/s", "spots per shower"],
+        [[e, s, spots.get(e)] for e, s in speeds.items()],
+    )
+
+
+def _unfolding(result: dict) -> str:
+    observables = list(result["omnifold"])
+    rows = [
+        [
+            obs,
+            result["omnifold"][obs]["chi2_ndf"],
+            result["ibu"][obs]["chi2_ndf"],
+            result["prior"][obs]["chi2_ndf"],
+            result["omnifold"][obs].get("triangular"),
+            result["ibu"][obs].get("triangular"),
+            result.get("closure", {}).get(obs),
+        ]
+        for obs in observables
+    ]
+    header = [
+        "observable",
+        "χ²/ndf OmniFold",
+        "χ²/ndf IBU",
+        "χ²/ndf prior",
+        "Δ OmniFold",
+        "Δ IBU",
+        "closure χ²/ndf",
+    ]
+    return _table(header, rows)
+
+
+def _anomaly(result: dict) -> str:
+    parts = []
+    triggers = [("model", n, e) for n, e in result["models"].items()]
+    triggers += [("baseline", n, e) for n, e in result.get("baselines", {}).items()]
+    signals = list(triggers[0][2])
+    for rate in triggers[0][2][signals[0]]:
+        rows = [[kind, name, *[eff[s][rate] for s in signals]] for kind, name, eff in triggers]
+        parts.append(f"Signal efficiency at a background rate of {rate} kHz:\n\n")
+        parts.append(_table(["kind", "trigger", *signals], rows) + "\n")
+    dqm = result.get("dqm", {})
+    if dqm:
+        parts.append(
+            _table(
+                ["DQM fault", "detection rate", "false-alarm rate"],
+                [[f, d.get("detection_rate"), d.get("false_rate")] for f, d in dqm.items()],
+            )
+        )
+    return "".join(parts)
+
+
+def _fpga(result: dict) -> str:
+    keys = [
+        "accuracy",
+        "weight_bits",
+        "sparsity",
+        "latency_cycles",
+        "lut",
+        "ff",
+        "dsp",
+        "critical_path_ns",
+        "emulation_bit_exact",
+        "rtl_bit_exact",
+        "source",
+    ]
+    header = [
+        "model",
+        "accuracy",
+        "weight bits",
+        "sparsity",
+        "latency [cycles]",
+        "LUT",
+        "FF",
+        "DSP",
+        "critical path [ns]",
+        "emulation bit-exact",
+        "RTL bit-exact",
+        "source",
+    ]
+    rows = [[n, *[m.get(k) for k in keys]] for n, m in result["models"].items()]
+    return _table(header, rows)
+
+
+RENDERERS: dict[str, Callable[[dict], str]] = {
+    "notebooks": _notebooks,
+    "classification": _classification,
+    "regression": _regression,
+    "tracking": _tracking,
+    "calo-sim": _calo_sim,
+    "generative": _generative,
+    "unfolding": _unfolding,
+    "anomaly": _anomaly,
+    "fpga": _fpga,
+}
+
+
+def render_all(records: dict[str, dict]) -> str:
+    """All sections in a fixed order; a benchmark without a record says how to record it."""
+    parts = [
+        "<!-- Generated by `python -m hepml_course.bench report` from book/bench/*.json: "
+        "do not edit by hand. -->\n"
+    ]
+    for name, title in SECTIONS:
+        parts.append(f"\n### {title}\n\n")
+        entry = records.get(name)
+        if entry is None:
+            parts.append(f"Not recorded yet: `python -m hepml_course.bench report --run {name}`.\n")
+            continue
+        renderer = RENDERERS.get(name, _generic)
+        try:
+            body = renderer(entry["result"])
+        except (KeyError, TypeError, StopIteration, AttributeError):
+            body = _generic(entry["result"])
+        parts.append(body + "\n" + _source(entry))
+    return "".join(parts)
