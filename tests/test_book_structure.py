@@ -96,4 +96,3 @@ def test_exercises_are_answer_solution_check(path):
     solutions = [c for c in cells if "solution" in _tags(c)]
     checks = [c for c in cells if "check" in _tags(c)]
     assert len(solutions) == len(checks) == len(answers)
-
