@@ -63,6 +63,11 @@ def plot_fit(
     expected: np.ndarray,
     xlabel: str,
     text: Sequence[str] = (),
+    *,
+    label_text: str = "Simulation",
+    com_tev: float | None = 13,
+    lumi: float | None = None,
+    data_label: str | None = None,
 ) -> tuple[plt.Figure, plt.Axes, plt.Axes]:
     """Data points with Poisson errors, a fitted model, and pulls below.
 
@@ -76,10 +81,24 @@ def plot_fit(
         x-axis label, with its unit.
     text
         Lines printed in the upper-left corner (fit results).
+    label_text
+        Text of the experiment label after "hepml-course" (see :func:`label`):
+        "Simulation" for the course's samples, e.g. "CMS Open Data" for real
+        collisions.
+    com_tev
+        Centre-of-mass energy in TeV shown in the label (13 for the course's
+        samples; 7 or 8 for CMS data of 2010 or 2012), or None.
+    lumi
+        Integrated luminosity in fb⁻¹ for the label, or None.
+    data_label
+        Legend entry of the points; by default "Simulation" when ``label_text``
+        starts with "Simulation", else "Data".
     """
+    if data_label is None:
+        data_label = "Simulation" if label_text.startswith("Simulation") else "Data"
     fig, ax, rax = ratio_axes()
     mplhep.histplot(
-        counts, edges, yerr=True, histtype="errorbar", color="k", label="Simulation", ax=ax
+        counts, edges, yerr=True, histtype="errorbar", color="k", label=data_label, ax=ax
     )
     mplhep.histplot(expected, edges, color="tab:red", label="Fit", ax=ax)
     pulls = (counts - expected) / np.sqrt(np.maximum(expected, 1e-9))
@@ -92,5 +111,5 @@ def plot_fit(
     ax.legend(loc="upper right")
     if text:
         ax.text(0.04, 0.95, "\n".join(text), transform=ax.transAxes, va="top", fontsize=13)
-    label(ax)
+    label(ax, text=label_text, lumi=lumi, com_tev=com_tev)
     return fig, ax, rax

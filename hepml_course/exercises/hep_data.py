@@ -17,6 +17,8 @@ __all__ = [
     "GOOD_MUON_ETA_MAX",
     "GOOD_MUON_ISO_MAX",
     "GOOD_MUON_PT_MIN_GEV",
+    "Z_WINDOW_2010_GEV",
+    "check_distinct_z_events",
     "check_same_sign_masses",
     "check_sigma_fixed",
     "check_two_muons",
@@ -28,6 +30,9 @@ GOOD_MUON_ETA_MAX = 2.4
 GOOD_MUON_ISO_MAX = 0.15
 
 _MUON_MASS_GEV = 0.10566
+
+#: Exercise 4's mass window (GeV) on the 2010 CMS Open Data pair rows.
+Z_WINDOW_2010_GEV = (81.0, 101.0)
 
 
 def _not_answered(answer: object) -> bool:
@@ -164,4 +169,48 @@ def check_sigma_fixed(answer: object, histogram: Any) -> None:
         reference.sigma,
         rel_tol=5e-3,
         hint="pass fix_width=pdg_w to fit_resonance and read the fit's sigma",
+    )
+
+
+def _distinct_z_events(rows: Any, window: tuple[float, float]) -> int:
+    """Distinct (Run, Event) with an opposite-sign pair row of any type inside ``window``."""
+    import awkward as ak
+
+    charge = ak.to_numpy(rows.Q1) * ak.to_numpy(rows.Q2)
+    mass = ak.to_numpy(rows.M)
+    keep = (charge < 0) & (mass > window[0]) & (mass < window[1])
+    keys = np.stack([ak.to_numpy(rows.Run)[keep], ak.to_numpy(rows.Event)[keep]], axis=1)
+    return len(np.unique(keys, axis=0))
+
+
+def check_distinct_z_events(answer: object, rows: Any) -> None:
+    """Exercise 4: distinct 2010 collision events with an opposite-sign pair near the Z.
+
+    Counts events, not rows: the 2010 CMS Open Data file has one row per muon
+    pair and reconstruction type, so one collision appears in several rows.
+
+    Parameters
+    ----------
+    answer
+        The learner's count (an integer).
+    rows
+        The pair rows of ``data/cms_open_data/uproot-Zmumu.root`` read with
+        ``data.open_file`` (fields ``Run``, ``Event``, ``Q1``, ``Q2``, ``M`` in GeV).
+        Pairs of any ``Type`` count; the window is :data:`Z_WINDOW_2010_GEV`,
+        81 < M < 101 GeV.
+
+    Raises
+    ------
+    ExerciseNotAnswered, ExerciseWrong
+        See :func:`hepml_course.exercises.check`.
+    """
+    if _not_answered(answer):
+        check("distinct 2010 events with an opposite-sign pair in 81–101 GeV", answer, 0)
+    check(
+        "distinct 2010 events with an opposite-sign pair in 81–101 GeV",
+        answer,
+        _distinct_z_events(rows, Z_WINDOW_2010_GEV),
+        rel_tol=0.0,
+        abs_tol=0.5,
+        hint="select the rows first, then count unique (Run, Event) pairs — not rows",
     )

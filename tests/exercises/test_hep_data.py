@@ -10,6 +10,7 @@ import vector
 
 from hepml_course import data
 from hepml_course.analysis import dimuon_mass, fit_resonance, pdg_mass_width
+from hepml_course.data.paths import REPO_ROOT
 from hepml_course.exercises import ExerciseNotAnswered, ExerciseWrong
 from hepml_course.exercises import hep_data as exercise
 
@@ -73,3 +74,23 @@ def test_sigma_fixed(h_fit, capsys):
     with pytest.raises(ExerciseWrong, match="not right yet") as info:
         exercise.check_sigma_fixed(free, h_fit)
     assert f"{right:.3f}" not in str(info.value)
+
+
+@pytest.fixture(scope="module")
+def rows_2010():
+    return data.open_file(REPO_ROOT / "data" / "cms_open_data" / "uproot-Zmumu.root")
+
+
+def test_distinct_z_events(rows_2010, capsys):
+    rows = rows_2010[(rows_2010.Q1 * rows_2010.Q2 < 0) & (rows_2010.M > 81) & (rows_2010.M < 101)]
+    keys = np.stack([ak.to_numpy(rows.Run), ak.to_numpy(rows.Event)], axis=1)
+    right = len(np.unique(keys, axis=0))
+    assert 400 < right < 500
+    exercise.check_distinct_z_events(right, rows_2010)
+    assert "✓" in capsys.readouterr().out
+    with pytest.raises(ExerciseNotAnswered, match="no answer yet"):
+        exercise.check_distinct_z_events(..., rows_2010)
+    for wrong in (len(rows), right + 5):  # the rows, not the events: the classic trap
+        with pytest.raises(ExerciseWrong, match="not right yet") as info:
+            exercise.check_distinct_z_events(wrong, rows_2010)
+        assert str(right) not in str(info.value), "the message must not reveal the answer"
