@@ -131,9 +131,10 @@ def _is_unexeced_fork(process: psutil.Process, runner_pid: int) -> bool:
 
 
 class _KernelMonitor:
-    """Poll the summed RSS and CPU time of this process's children (the kernel and its children)."""
+    """Poll the summed RSS and CPU time of the client's kernel and the processes it starts."""
 
-    def __init__(self, interval_s: float = 0.05) -> None:
+    def __init__(self, client: Any, interval_s: float = 0.05) -> None:
+        self.client = client
         self.interval_s = interval_s
         self.peak_bytes = 0
         self._cpu: dict[int, float] = {}
@@ -144,14 +145,32 @@ class _KernelMonitor:
     def cpu_s(self) -> float:
         return sum(self._cpu.values())
 
+    def _kernel(self) -> psutil.Process | None:
+        """The kernel process of the client, once it has started (None before)."""
+        manager = getattr(self.client, "km", None)
+        provisioner = getattr(manager, "provisioner", None)
+        pid = getattr(provisioner, "pid", None)
+        try:
+            return psutil.Process(pid) if pid else None
+        except psutil.Error:
+            return None
+
     def _poll(self) -> None:
         me = psutil.Process(os.getpid())
+        kernel = None
         while not self._stop.is_set():
+            kernel = kernel or self._kernel()
             total = 0
-            for child in me.children(recursive=True):
+            try:
+                # the kernel and what it starts: not other children of this process
+                # (a test worker may hold Dask clusters or helper processes of its own)
+                tree = [kernel, *kernel.children(recursive=True)] if kernel else []
+            except psutil.Error:
+                tree = []
+            for child in tree:
                 try:
                     with child.oneshot():
-                        if _is_unexeced_fork(child, me.pid):
+                        if child is not kernel and _is_unexeced_fork(child, me.pid):
                             continue  # shares the kernel's pages: counting it would double them
                         total += child.memory_info().rss
                         times = child.cpu_times()
@@ -416,7 +435,7 @@ def run_notebook(path: Path, timeout_s: float = 600.0, mode: Mode = "book") -> N
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
-    with _solutions(mode == "book"), _KernelMonitor() as monitor:
+    with _solutions(mode == "book"), _KernelMonitor(client) as monitor:
         try:
             error, checks = _execute(client, notebook, mode)
         except Exception as err:  # timeouts, dead kernels

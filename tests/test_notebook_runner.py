@@ -162,3 +162,20 @@ def test_learner_notebook_drops_only_solution_cells(tmp_path):
 def test_unknown_mode_is_refused(tmp_path):
     with pytest.raises(ValueError, match="mode must be"):
         run_notebook(_chapter(tmp_path), mode="teacher")
+
+
+def test_memory_counts_the_kernel_not_other_children_of_the_runner(tmp_path):
+    """A big process started by the test worker (e.g. a Dask cluster) is not the notebook's."""
+    import subprocess
+    import sys
+
+    hog = subprocess.Popen(
+        [sys.executable, "-c", "import time; x = bytearray(400 * 2**20); time.sleep(120)"]
+    )
+    try:
+        run = run_notebook(_chapter(tmp_path), mode="book")
+    finally:
+        hog.kill()
+        hog.wait()
+    assert run.ok, run.error
+    assert 20 < run.peak_rss_mb < 300, run.peak_rss_mb
