@@ -42,7 +42,7 @@ total = ...  # your answer here
 
 ```{code-cell} ipython3
 ---
-tags: [solution, hide-input]
+tags: [solution, hide-cell]
 jupyter:
   source_hidden: true
 ---

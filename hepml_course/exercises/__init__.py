@@ -3,9 +3,10 @@
 An exercise in a chapter is three cells:
 
 1. the learner's cell, tagged ``answer``: ``n_two_muons = ...  # your answer here``;
-2. the solution, tagged ``solution`` (and ``hide-input``), whose first line is
-   the cell magic ``%%solution``: it runs only when solutions are switched on
-   (the book build sets ``HEPML_COURSE_SOLUTIONS=1``), so a learner who runs
+2. the solution, tagged ``solution`` (and ``hide-cell``: folded with its
+   output), whose first line is the cell magic ``%%solution``: it runs only
+   when solutions are switched on (the book build sets
+   ``HEPML_COURSE_SOLUTIONS=1``), so a learner who runs
    the chapter top to bottom in JupyterLab never has an answer overwritten.
    The learner notebooks (``make notebooks``) do not contain it at all;
 3. the check, tagged ``check``: it calls :func:`check` (or a chapter's

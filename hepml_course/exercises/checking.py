@@ -38,6 +38,9 @@ def check(
 ) -> None:
     """Check a learner's answer against a reference, without revealing the reference.
 
+    A right answer prints "✓ NAME: right" (not the value: the book page shows
+    the check's output under the folded solution).
+
     Parameters
     ----------
     name
@@ -76,7 +79,7 @@ def check(
             raise _wrong(name, f"the answer is {value}", hint)
         if not math.isclose(value, float(reference), rel_tol=rel_tol, abs_tol=abs_tol):
             raise _wrong(name, f"{value:.6g} is not the value the reference gives", hint)
-        print(f"✓ {name} = {value:.6g}")
+        print(f"✓ {name}: right")
         return
     try:
         values = np.asarray(answer, dtype=float)
@@ -92,4 +95,4 @@ def check(
     if not np.all(close):
         n_bad = int(np.sum(~close))
         raise _wrong(name, f"{n_bad} of {close.size} values differ from the reference", hint)
-    print(f"✓ {name}: all {values.size} values match")
+    print(f"✓ {name}: all {values.size} values right")
