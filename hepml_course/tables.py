@@ -6,6 +6,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from hepml_course.glue import plain
+
 __all__ = ["format_number", "table"]
 
 
@@ -23,6 +25,7 @@ def format_number(value: object, digits: int = 3) -> str:
     digits
         Significant digits for floats.
     """
+    value = plain(value)  # NumPy scalars -> Python numbers
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -42,15 +45,6 @@ def format_number(value: object, digits: int = 3) -> str:
             decimals = max(digits - 1 - magnitude, 0)
             return f"{value:.{decimals}f}"
         return f"{value:.{digits - 1}e}"
-    try:  # NumPy scalars
-        import numpy as np
-
-        if isinstance(value, np.integer):
-            return format_number(int(value), digits)
-        if isinstance(value, np.floating):
-            return format_number(float(value), digits)
-    except ImportError:  # pragma: no cover
-        pass
     return str(value)
 
 

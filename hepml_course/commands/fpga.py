@@ -78,16 +78,8 @@ def _load(load_deployable: Any, args: argparse.Namespace) -> Any:
         return load_deployable(
             args.model_path, scaler=args.scaler, allow_unsafe=bool(args.allow_unsafe)
         )
-    except UnsafeModelError as err:
+    except UnsafeModelError as err:  # raised by nn.load_keras_file; name the CLI flag
         raise UnsafeModelError(f"{err}".replace("allow_unsafe=True", "--allow-unsafe")) from err
-    except ValueError as err:
-        if "safe_mode" not in str(err):
-            raise
-        raise UnsafeModelError(
-            f"{args.model_path} contains Python code (a Lambda layer) that would run while the "
-            "model loads, so it was refused (Keras safe mode). If you trust whoever wrote the "
-            "file, add --allow-unsafe"
-        ) from err
 
 
 def _run(args: argparse.Namespace) -> dict:

@@ -23,16 +23,6 @@ from hepml_course.data.errors import (
 from hepml_course.data.rootio import describe_file, sidecar_path, write_json_atomic, write_trees
 
 
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """A private copy of the shipped dimuon file and record, with HEPML_COURSE_DATA there."""
-    src = registry.shipped_path("dimuon")
-    for path in (src, sidecar_path(src)):
-        shutil.copy(path, tmp_path / path.name)
-    monkeypatch.setenv("HEPML_COURSE_DATA", str(tmp_path))
-    return tmp_path / src.name
-
-
 def _sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import awkward as ak
 import pytest
 
 from hepml_course import data
-from hepml_course.data import registry
 from hepml_course.data.errors import (
     ChecksumMismatchError,
     CorruptDatasetError,
@@ -17,16 +14,6 @@ from hepml_course.data.errors import (
     UnknownDatasetError,
 )
 from hepml_course.data.rootio import sidecar_path
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """A private copy of the shipped dimuon file, with HEPML_COURSE_DATA pointing at it."""
-    src = registry.shipped_path("dimuon")
-    for path in (src, sidecar_path(src)):
-        shutil.copy(path, tmp_path / path.name)
-    monkeypatch.setenv("HEPML_COURSE_DATA", str(tmp_path))
-    return tmp_path / src.name
 
 
 def test_shipped_dimuon_loads_with_zipped_collections():
