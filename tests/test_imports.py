@@ -63,6 +63,7 @@ CHAPTERS = [
     "unfolding",
     "anomaly",
     "fpga",
+    "inference",
     "nn",
     "data",
     "metrics",

@@ -23,6 +23,7 @@ PACKAGES = [
     "hepml_course.unfolding",
     "hepml_course.anomaly",
     "hepml_course.fpga",
+    "hepml_course.inference",
 ]
 KEYS = (
     "fit_returns_self",

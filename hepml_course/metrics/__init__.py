@@ -1,11 +1,12 @@
-"""Figures of merit, one module per kind (classification, regression, tracking, generative,
-unfolding, trigger): pure functions, arrays in, numbers out."""
+"""Figures of merit, one module per kind (classification, calibration, regression, tracking,
+generative, unfolding, trigger): pure functions, arrays in, numbers out."""
 
 from hepml_course._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
     __name__,
     {
+        "calibration": None,
         "classification": None,
         "generative": None,
         "regression": None,
