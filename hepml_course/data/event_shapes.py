@@ -23,9 +23,27 @@ Definitions (sums run over the particles i of an event, p⃗ᵢ the 3-momentum):
 * y₂₃: the Durham (e⁺e⁻ kt) resolution at which the event turns from three jets
   into two, y_ij = 2 min(Eᵢ², Eⱼ²)(1 − cos θᵢⱼ) / E_vis² (FastJet ``ee_kt_algorithm``,
   ``exclusive_ymerge_max(2)``);
-* n_charged: the number of charged particles (``charged`` flag or PDG ``id``).
+* n_charged: the number of charged particles (``charged`` flag or PDG ``id``);
 
-Events without particles give NaN for every float observable (and n_charged = 0).
+and, beyond these eight (information the eight do not carry, or carry poorly):
+
+* n_neutral: the number of neutral particles (clusters at detector level);
+* ξ̄ (``xi_mean``): the mean of ξ = ln(E_beam/|p⃗|) over the charged particles,
+  E_beam = √s/2 (the hump-backed ξ spectrum moves up with more radiation);
+* y₃₄, y₄₅: the Durham 4 → 3 and 5 → 4 transitions (``exclusive_ymerge_max(3)``,
+  ``(4)``), 0 for events with too few particles;
+* D-parameter D = 27 λ₁λ₂λ₃ of the linearised tensor Θ_ab (0 for planar
+  events, 1 for isotropic ones);
+* aplanarity A = 3/2 λ₃ of the quadratic tensor, λ₃ its smallest eigenvalue
+  (0 ≤ A ≤ 1/2);
+* light-jet mass ρ_L = min(M₁², M₂²) / E_vis² and narrow broadening
+  B_N = min(B₁, B₂);
+* thrust major T_maj = max_{n ⟂ n_T} Σ|p⃗ᵢ·n| / Σ|p⃗ᵢ| (the maximising n is the
+  major axis) and thrust minor T_min = Σ|p⃗ᵢ·n_min| / Σ|p⃗ᵢ| along
+  n_min = n_T × n_maj.  T ≥ T_maj ≥ T_min ≥ 0 (T_min = 0 for planar events).
+
+Events without particles give NaN for every float observable (and n_charged =
+n_neutral = 0); ξ̄ is NaN for events without charged particles.
 References: the ALEPH QCD paper, Phys. Rept. 294 (1998) 1, and Eur. Phys. J. C35
 (2004) 457, define the same observables.
 """
@@ -45,6 +63,16 @@ SHAPE_NAMES: tuple[str, ...] = (
     "y23",
     "sphericity",
     "n_charged",
+    "n_neutral",
+    "xi_mean",
+    "y34",
+    "y45",
+    "d_parameter",
+    "aplanarity",
+    "light_jet_mass",
+    "b_narrow",
+    "thrust_major",
+    "thrust_minor",
 )
 
 #: Number of hardest particles whose directions (and signed sums) seed the thrust search.
@@ -55,6 +83,10 @@ THRUST_MAX_ITERATIONS = 100
 THRUST_GAIN_TOLERANCE = 1e-12
 #: Events processed together (bounds the memory of the padded blocks).
 CHUNK_EVENTS = 2000
+#: Default centre-of-mass energy (GeV) for ξ = ln(E_beam/|p|), E_beam = √s/2.
+SQRT_S_GEV = 91.2
+#: Durham transitions y_{n,n+1} :func:`durham_transitions` returns, by name → n.
+DURHAM_TRANSITIONS: dict[str, int] = {"y23": 2, "y34": 3, "y45": 4}
 
 _FIELDS = ("px", "py", "pz", "E")
 
@@ -178,6 +210,44 @@ def _thrust_block(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return thrust_value, axis
 
 
+def _plane_basis(axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two unit vectors ``(n, 3)`` spanning the plane ⟂ ``axis`` (``(n, 3)``, unit)."""
+    # cross with the coordinate axis least aligned with n: never (nearly) parallel
+    helper = np.eye(3)[np.argmin(np.abs(axis), axis=1)]
+    u = _unit(np.cross(axis, helper))
+    return u, np.cross(axis, u)
+
+
+def _major_minor_block(p: np.ndarray, axis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Thrust-major and thrust-minor axes ``(n, 3)`` of a padded block, given the thrust axis.
+
+    In the plane ⟂ n_T the problem is two-dimensional and solved exactly: with
+    qᵢ the projections of p⃗ᵢ, folded onto the upper half-plane (angles
+    φᵢ ∈ [0, π)) and sorted by φ, a line through the origin between the k-th
+    and (k+1)-th direction gives the partition Σ_{j>k} qⱼ − Σ_{j≤k} qⱼ = Q − 2Q_k
+    (Q the sum, Q_k the cumulative sum).  Every line partition is one of these
+    n, and the largest |Q − 2Q_k| is max_{n ⟂ n_T} Σ|p⃗ᵢ·n|, reached along
+    (Q − 2Q_k)/|Q − 2Q_k|.  The minor axis is n_T × n_maj.
+    """
+    n_ev = len(p)
+    u, v = _plane_basis(axis)
+    a = np.einsum("enk,ek->en", p, u)
+    b = np.einsum("enk,ek->en", p, v)
+    flip = (b < 0.0) | ((b == 0.0) & (a < 0.0))
+    a = np.where(flip, -a, a)
+    b = np.where(flip, -b, b)
+    order = np.argsort(np.arctan2(b, a), axis=1, kind="stable")
+    q = np.stack([np.take_along_axis(a, order, 1), np.take_along_axis(b, order, 1)], axis=-1)
+    cumulative = np.concatenate([np.zeros((n_ev, 1, 2)), np.cumsum(q, axis=1)], axis=1)
+    partitions = cumulative[:, -1:, :] - 2.0 * cumulative  # (n, n_max + 1, 2)
+    best = np.argmax(np.einsum("ekc,ekc->ek", partitions, partitions), axis=1)
+    in_plane = partitions[np.arange(n_ev), best]  # (n, 2)
+    major = _unit(in_plane[:, :1] * u + in_plane[:, 1:] * v)
+    # nothing sticks out of the thrust axis (two back-to-back particles): any ⟂ axis will do
+    major = np.where(np.linalg.norm(major, axis=1, keepdims=True) > 0, major, u)
+    return major, np.cross(axis, major)
+
+
 def _shapes_block(p: np.ndarray, e: np.ndarray) -> dict[str, np.ndarray]:
     """All tensor and thrust-based observables of a padded block."""
     thrust_value, axis = _thrust_block(p)
@@ -197,24 +267,37 @@ def _shapes_block(p: np.ndarray, e: np.ndarray) -> dict[str, np.ndarray]:
         momentum = np.where(hemisphere[..., None], p, 0.0).sum(axis=1)
         masses.append(np.maximum(energy**2 - np.einsum("ek,ek->e", momentum, momentum), 0.0))
         broadenings.append(np.where(hemisphere, across, 0.0).sum(axis=1) / (2.0 * safe_total))
-    safe_e_vis = np.where(e_vis > 0, e_vis, 1.0)
-    rho_heavy = np.maximum(*masses) / safe_e_vis**2
+    safe_e_vis2 = np.where(e_vis > 0, e_vis, 1.0) ** 2
 
-    # linearised tensor → C; quadratic tensor → S
+    # linearised tensor → C, D; quadratic tensor (eigenvalues ascending) → S, A
     lam = np.linalg.eigvalsh(_linear_tensor(p, pabs))
     c_param = 3.0 * (lam[:, 0] * lam[:, 1] + lam[:, 1] * lam[:, 2] + lam[:, 2] * lam[:, 0])
+    d_param = 27.0 * lam[:, 0] * lam[:, 1] * lam[:, 2]
     sph_values, _ = _sphericity_tensor(p)
     sphericity_value = 1.5 * (sph_values[:, 0] + sph_values[:, 1])
+    aplanarity_value = 1.5 * sph_values[:, 0]
+
+    major, minor = _major_minor_block(p, np.nan_to_num(axis))
 
     out = {
         "one_minus_thrust": 1.0 - thrust_value,
         "c_parameter": np.clip(c_param, 0.0, 1.0),
-        "heavy_jet_mass": rho_heavy,
+        "heavy_jet_mass": np.maximum(*masses) / safe_e_vis2,
         "b_total": broadenings[0] + broadenings[1],
         "b_wide": np.maximum(*broadenings),
         "sphericity": np.clip(sphericity_value, 0.0, 1.0),
+        "d_parameter": np.clip(d_param, 0.0, 1.0),
+        "aplanarity": np.clip(aplanarity_value, 0.0, 0.5),
+        "light_jet_mass": np.minimum(*masses) / safe_e_vis2,
+        "b_narrow": np.minimum(*broadenings),
+        "thrust_major": np.abs(np.einsum("enk,ek->en", p, major)).sum(axis=1) / safe_total,
+        "thrust_minor": np.abs(np.einsum("enk,ek->en", p, minor)).sum(axis=1) / safe_total,
     }
-    return {k: np.where(empty, np.nan, v) for k, v in out.items()}
+    out = {k: np.where(empty, np.nan, v) for k, v in out.items()}
+    out["_thrust_axis"] = axis
+    out["_major_axis"] = np.where(empty[:, None], np.nan, major)
+    out["_minor_axis"] = np.where(empty[:, None], np.nan, minor)
+    return out
 
 
 def _in_chunks(particles: ak.Array, compute) -> dict[str, np.ndarray]:
@@ -266,6 +349,35 @@ def thrust_axis(particles: ak.Array) -> np.ndarray:
     return _in_chunks(particles, lambda p, e: {"n": _thrust_block(p)[1]})["n"]
 
 
+def thrust_axes(particles: ak.Array) -> np.ndarray:
+    """Thrust, thrust-major and thrust-minor unit axes of each event.
+
+    Parameters
+    ----------
+    particles
+        Awkward array, events × particles, fields ``px``, ``py``, ``pz``, ``E`` (GeV).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_events, 3, 3)``: ``[:, 0]`` the thrust axis n_T (n_z ≥ 0),
+        ``[:, 1]`` the major axis n_maj ⟂ n_T maximising Σ|p⃗ᵢ·n|, ``[:, 2]`` the
+        minor axis n_T × n_maj.  NaN for events without particles.
+
+    Notes
+    -----
+    The major axis is found exactly (a sorted sweep over the n line partitions
+    of the momenta projected on the plane ⟂ n_T); its sign is arbitrary.
+    """
+
+    def compute(p: np.ndarray, e: np.ndarray) -> dict[str, np.ndarray]:
+        shapes = _shapes_block(p, e)
+        names = ("_thrust_axis", "_major_axis", "_minor_axis")
+        return {"axes": np.stack([shapes[name] for name in names], axis=1)}
+
+    return _in_chunks(particles, compute)["axes"]
+
+
 def c_parameter(particles: ak.Array) -> np.ndarray:
     """C = 3(λ₁λ₂ + λ₂λ₃ + λ₃λ₁) of the linearised momentum tensor, shape ``(n_events,)``.
 
@@ -280,11 +392,12 @@ def sphericity(particles: ak.Array) -> np.ndarray:
     return _in_chunks(particles, _shapes_block)["sphericity"]
 
 
-def y23(particles: ak.Array) -> np.ndarray:
-    """Durham 3 → 2 jet transition y₂₃ of each event (FastJet ``ee_kt_algorithm``).
+def durham_transitions(particles: ak.Array) -> dict[str, np.ndarray]:
+    """Durham (e⁺e⁻ kt) jet transitions y₂₃, y₃₄, y₄₅ of each event (one clustering).
 
-    y_ij = 2 min(Eᵢ², Eⱼ²)(1 − cos θᵢⱼ) / E_vis², E_vis = Σ Eᵢ; y₂₃ is the
-    largest y at which the event is still clustered into three jets.
+    y_ij = 2 min(Eᵢ², Eⱼ²)(1 − cos θᵢⱼ) / E_vis², E_vis = Σ Eᵢ; y_{n,n+1} is the
+    largest y at which the event is still clustered into n + 1 jets (FastJet
+    ``ee_kt_algorithm``, ``exclusive_ymerge_max(n)``), so y₂₃ ≥ y₃₄ ≥ y₄₅.
 
     Parameters
     ----------
@@ -293,22 +406,53 @@ def y23(particles: ak.Array) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray
-        Shape ``(n_events,)``: 0 for events with fewer than three particles, NaN
-        for events without particles.
+    dict of numpy.ndarray
+        ``"y23"``, ``"y34"``, ``"y45"`` (:data:`DURHAM_TRANSITIONS`) → values of
+        shape ``(n_events,)``: y_{n,n+1} is 0 for events with at most n particles,
+        NaN for events without particles.
     """
     import fastjet
     import fastjet._swig
 
     _check(particles)
+    if len(particles) == 0:
+        return {name: np.zeros(0) for name in DURHAM_TRANSITIONS}
     # FastJet prints its banner on the first clustering: send it nowhere (once per process)
     fastjet._swig.ClusterSequence.set_fastjet_banner_stream(None)
-    if len(particles) == 0:
-        return np.zeros(0)
     inputs = ak.zip({f: ak.values_astype(particles[f], np.float64) for f in _FIELDS})
     sequence = fastjet.ClusterSequence(inputs, fastjet.JetDefinition0Param(fastjet.ee_kt_algorithm))
-    values = ak.to_numpy(sequence.exclusive_ymerge_max(2)).astype(np.float64)
-    return np.where(ak.to_numpy(ak.num(particles)) > 0, values, np.nan)
+    empty = ak.to_numpy(ak.num(particles)) == 0
+    out = {}
+    for name, n_jets in DURHAM_TRANSITIONS.items():
+        values = ak.to_numpy(sequence.exclusive_ymerge_max(n_jets)).astype(np.float64)
+        out[name] = np.where(empty, np.nan, values)
+    return out
+
+
+def y23(particles: ak.Array) -> np.ndarray:
+    """Durham 3 → 2 jet transition y₂₃ of each event, shape ``(n_events,)``.
+
+    See :func:`durham_transitions`: 0 for events with fewer than three
+    particles, NaN for events without particles.
+    """
+    return durham_transitions(particles)["y23"]
+
+
+def _charged_flags(particles: ak.Array) -> ak.Array:
+    """Boolean ``charged`` per particle, from the ``charged`` field or the PDG ``id``."""
+    if not isinstance(particles, ak.Array):
+        raise TypeError(f"expected an awkward.Array of particles, got {type(particles).__name__}")
+    if "charged" in particles.fields:
+        return ak.values_astype(particles["charged"], bool)
+    if "id" in particles.fields:
+        from hepml_course.sim.jet_response import CHARGED_IDS
+
+        flat = np.abs(ak.to_numpy(ak.flatten(particles["id"])))
+        return ak.unflatten(np.isin(flat, CHARGED_IDS), ak.num(particles))
+    raise ValueError(
+        "telling charged from neutral particles needs a boolean field 'charged' (detector "
+        f"candidates) or a PDG 'id' field; got fields {particles.fields}"
+    )
 
 
 def charged_multiplicity(particles: ak.Array) -> np.ndarray:
@@ -324,40 +468,92 @@ def charged_multiplicity(particles: ak.Array) -> np.ndarray:
     ValueError
         If the particles have neither a ``charged`` nor an ``id`` field.
     """
-    if not isinstance(particles, ak.Array):
-        raise TypeError(f"expected an awkward.Array of particles, got {type(particles).__name__}")
-    if "charged" in particles.fields:
-        flags = ak.values_astype(particles["charged"], bool)
-    elif "id" in particles.fields:
-        from hepml_course.sim.jet_response import CHARGED_IDS
+    return ak.to_numpy(ak.sum(_charged_flags(particles), axis=1)).astype(np.int64)
+
+
+def neutral_multiplicity(particles: ak.Array) -> np.ndarray:
+    """Number of neutral particles of each event, shape ``(n_events,)``, int64.
+
+    Detector candidates (field ``charged``): the calorimeter clusters without a
+    track (photons and neutral hadrons).  Generator particles (field ``id``):
+    the stable neutral particles except neutrinos.
+
+    Raises
+    ------
+    ValueError
+        If the particles have neither a ``charged`` nor an ``id`` field.
+    """
+    neutral = ~_charged_flags(particles)
+    if "charged" not in particles.fields:
+        from hepml_course.sim.ee_detector import NEUTRINO_IDS
 
         flat = np.abs(ak.to_numpy(ak.flatten(particles["id"])))
-        flags = ak.unflatten(np.isin(flat, CHARGED_IDS), ak.num(particles))
-    else:
-        raise ValueError(
-            "counting charged particles needs a boolean field 'charged' (detector candidates) "
-            f"or a PDG 'id' field; got fields {particles.fields}"
-        )
-    return ak.to_numpy(ak.sum(flags, axis=1)).astype(np.int64)
+        neutral = neutral & ak.unflatten(~np.isin(flat, NEUTRINO_IDS), ak.num(particles))
+    return ak.to_numpy(ak.sum(neutral, axis=1)).astype(np.int64)
 
 
-def event_shapes(particles: ak.Array) -> dict[str, np.ndarray]:
+def mean_xi(particles: ak.Array, sqrt_s_gev: float = SQRT_S_GEV) -> np.ndarray:
+    """Mean of ξ = ln(E_beam/|p⃗|) over the charged particles of each event.
+
+    Parameters
+    ----------
+    particles
+        Awkward array, events × particles, fields ``px``, ``py``, ``pz`` (GeV)
+        and ``charged`` (bool) or ``id`` (PDG).
+    sqrt_s_gev
+        Centre-of-mass energy √s (GeV); E_beam = √s/2.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_events,)``: ξ̄ = (1/N_ch) Σ_charged ln(E_beam/|p⃗ᵢ|) (soft
+        particles have large ξ; more radiation → more, softer particles →
+        larger ξ̄).  NaN for events without charged particles.
+
+    Raises
+    ------
+    ValueError
+        If ``sqrt_s_gev`` is not positive, a field is missing, or a charged
+        particle has |p⃗| = 0 (ξ infinite).
+    """
+    if not (np.isfinite(sqrt_s_gev) and sqrt_s_gev > 0):
+        raise ValueError(f"sqrt_s_gev must be a positive energy in GeV, got {sqrt_s_gev}")
+    _check(particles)
+    charged = _charged_flags(particles)
+    tracks = particles[charged]
+    p = np.sqrt(tracks["px"] ** 2 + tracks["py"] ** 2 + tracks["pz"] ** 2)
+    if ak.any(p <= 0):
+        raise ValueError("a charged particle has zero momentum: ξ = ln(E_beam/|p|) is infinite")
+    xi = np.log(0.5 * sqrt_s_gev / p)
+    total = ak.to_numpy(ak.sum(xi, axis=1)).astype(np.float64)
+    count = ak.to_numpy(ak.num(xi, axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
+
+
+def event_shapes(particles: ak.Array, sqrt_s_gev: float = SQRT_S_GEV) -> dict[str, np.ndarray]:
     """All observables of :data:`SHAPE_NAMES` in one pass.
 
     Parameters
     ----------
     particles
         Awkward array, events × particles, fields ``px``, ``py``, ``pz``, ``E``
-        (GeV) and ``charged`` (bool) or ``id`` (PDG) for n_charged.
+        (GeV) and ``charged`` (bool) or ``id`` (PDG) for n_charged, n_neutral
+        and ξ̄.
+    sqrt_s_gev
+        Centre-of-mass energy √s (GeV) of ξ = ln(√s / (2|p⃗|)).
 
     Returns
     -------
     dict of numpy.ndarray
         Name → values of shape ``(n_events,)``, keys in the order of
         :data:`SHAPE_NAMES`: float64 for the shapes (NaN for events without
-        particles), int64 for ``n_charged``.
+        particles; ξ̄ NaN for events without charged particles), int64 for
+        ``n_charged`` and ``n_neutral``.
     """
     shapes = _in_chunks(particles, _shapes_block)
-    shapes["y23"] = y23(particles)
+    shapes.update(durham_transitions(particles))
     shapes["n_charged"] = charged_multiplicity(particles)
+    shapes["n_neutral"] = neutral_multiplicity(particles)
+    shapes["xi_mean"] = mean_xi(particles, sqrt_s_gev)
     return {name: shapes[name] for name in SHAPE_NAMES}

@@ -21,11 +21,38 @@ pytest.importorskip("pythia8mc")
 pytest.importorskip("fastjet")
 
 
+V1_OBSERVABLES = (
+    "one_minus_thrust",
+    "c_parameter",
+    "heavy_jet_mass",
+    "b_total",
+    "b_wide",
+    "y23",
+    "sphericity",
+    "n_charged",
+)
+V2_ADDED = (
+    "n_neutral",
+    "xi_mean",
+    "y34",
+    "y45",
+    "d_parameter",
+    "aplanarity",
+    "light_jet_mass",
+    "b_narrow",
+    "thrust_major",
+    "thrust_minor",
+)
+
+
 def test_schema_and_constants():
     spec = registry.get("eventshapes")
     assert list(spec.trees) == ["grid", "reference", "pseudo_data"]
     assert es.OBSERVABLES == SHAPE_NAMES
-    assert es.OBSERVABLES[0] == "one_minus_thrust" and es.OBSERVABLES[-1] == "n_charged"
+    # the eight shapes of version 1 first, in their order, then the additions of version 2
+    assert es.OBSERVABLES[:8] == V1_OBSERVABLES
+    assert es.OBSERVABLES[8:] == V2_ADDED
+    assert spec.version == "2"
     for tree in spec.trees:
         assert spec.branch_names(tree) == ["alpha_s", *es.OBSERVABLES]
     assert len(es.ALPHA_S_GRID) == 9
@@ -68,13 +95,43 @@ def test_generation_is_reproducible_selected_and_in_range(small):
     other = es.generate_sample(0.13, 120, seed=12, batch=150)
     assert not np.array_equal(small["c_parameter"], other["c_parameter"])
     assert np.all(small["alpha_s"] == np.float32(0.13))
-    assert small["n_charged"].dtype == np.int16
+    assert small["n_charged"].dtype == np.int16 and small["n_neutral"].dtype == np.int16
     assert np.all(small["n_charged"] >= MIN_CHARGED_TRACKS)
+    assert np.all(small["n_neutral"] >= 0)
+    for name in es.OBSERVABLES:
+        assert np.isfinite(small[name]).all(), name
     t = 1 - small["one_minus_thrust"]
     assert np.all((t >= 0.5) & (t <= 1))
-    for name in ("c_parameter", "sphericity", "y23", "heavy_jet_mass"):
+    for name in ("c_parameter", "sphericity", "y23", "heavy_jet_mass", "d_parameter"):
         assert np.all((small[name] >= 0) & (small[name] <= 1)), name
     assert np.all(small["b_wide"] <= small["b_total"])
+    assert np.all(small["b_narrow"] <= small["b_wide"])
+    assert np.all(small["light_jet_mass"] <= small["heavy_jet_mass"])
+    assert np.all((small["y45"] <= small["y34"]) & (small["y34"] <= small["y23"]))
+    assert np.all(small["thrust_minor"] <= small["thrust_major"])
+    assert np.all(small["thrust_major"] <= t)
+    assert np.all((small["aplanarity"] >= 0) & (small["aplanarity"] <= 0.5))
+    # tracks above 0.2 GeV at E_beam = 45.6 GeV: 0 < ξ < ln(45.6/0.2) = 5.4
+    assert np.all((small["xi_mean"] > 0) & (small["xi_mean"] < np.log(45.6 / 0.2)))
+    # stored with STORED_MANTISSA_BITS: the dropped low bits are zero
+    drop = 23 - es.STORED_MANTISSA_BITS
+    for name in ("one_minus_thrust", "xi_mean", "thrust_minor"):
+        assert np.all(small[name].view(np.uint32) % (1 << drop) == 0), name
+
+
+def test_round_mantissa_is_fine_monotonic_and_checked():
+    rng = np.random.default_rng(2)
+    values = np.sort(rng.exponential(0.05, 10_000).astype(np.float32))
+    rounded = es.round_mantissa(values, 14)
+    assert rounded.dtype == np.float32
+    np.testing.assert_allclose(rounded, values, rtol=2.0**-15, atol=0)
+    assert np.all(np.diff(rounded) >= 0)  # the order of values is kept
+    assert not np.array_equal(rounded, values)
+    np.testing.assert_array_equal(es.round_mantissa(values, 23), values)
+    special = es.round_mantissa(np.array([0.0, -1.0, np.nan, np.inf], dtype=np.float32))
+    assert special[0] == 0 and special[1] == -1 and np.isnan(special[2]) and special[3] == np.inf
+    with pytest.raises(ValueError, match="mantissa bits"):
+        es.round_mantissa(values, 0)
 
 
 def test_one_shard_holds_its_share_of_every_tree():
@@ -119,7 +176,7 @@ def test_first_shard_sample_regenerates_the_shipped_events(shipped):
     first = es.plan(es.SPEC.default_events, es.SPEC.default_seed)[0]
     alpha = es.ALPHA_S_GRID[0]
     again = es.generate_sample(alpha, 300, es.sample_seed(first.seed, "grid", alpha))
-    for key in ("one_minus_thrust", "y23", "n_charged"):
+    for key in ("one_minus_thrust", "y23", "n_charged", "xi_mean", "thrust_minor"):
         np.testing.assert_array_equal(np.asarray(shipped["grid"][key][:300]), again[key])
 
 
@@ -133,7 +190,25 @@ def _means(arrays, key):
     return np.array(out)
 
 
-@pytest.mark.parametrize("key", ["one_minus_thrust", "c_parameter", "y23", "n_charged"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "one_minus_thrust",
+        "c_parameter",
+        "y23",
+        "n_charged",
+        "n_neutral",
+        "xi_mean",
+        "y34",
+        "y45",
+        "d_parameter",
+        "aplanarity",
+        "light_jet_mass",
+        "b_narrow",
+        "thrust_major",
+        "thrust_minor",
+    ],
+)
 def test_more_final_state_radiation_at_larger_alpha_s(shipped, key):
     means = _means(shipped["grid"], key)
     (slope, _), cov = np.polyfit(es.ALPHA_S_GRID, means[:, 0], 1, w=1 / means[:, 1], cov="unscaled")
