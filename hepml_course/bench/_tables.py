@@ -21,6 +21,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("unfolding", "Unfolding"),
     ("anomaly", "Anomaly-detection trigger"),
     ("fpga", "FPGA deployment"),
+    ("sbi", "Simulation-based inference"),
 ]
 
 
@@ -259,6 +260,39 @@ def _fpga(result: dict) -> str:
     return _table(header, rows)
 
 
+def _sbi(result: dict) -> str:
+    rows = []
+    for method in ("template", "learned"):
+        m = result[method]
+        inputs = m.get("observable") or f"all {len(m.get('observables', []))}"
+        rows.append(
+            [
+                method,
+                inputs,
+                m["coverage68"],
+                m.get("coverage68_error"),
+                m.get("coverage95"),
+                m.get("mean_width68"),
+                m.get("bias"),
+            ]
+        )
+    header = [
+        "method",
+        "observables",
+        "coverage 68 %",
+        "± (binomial)",
+        "coverage 95 %",
+        "mean 68 % width",
+        "bias",
+    ]
+    intro = (
+        f"{result['parameter']}, true value {result['true_value']:g}; "
+        f"{result['n_toys']} pseudo-experiments of {result.get('toy_size', '?')} events; "
+        f"learned / template 68 % width: {format_number(result['width_ratio_68'])}.\n\n"
+    )
+    return intro + _table(header, rows)
+
+
 RENDERERS: dict[str, Callable[[dict], str]] = {
     "notebooks": _notebooks,
     "classification": _classification,
@@ -269,6 +303,7 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
     "unfolding": _unfolding,
     "anomaly": _anomaly,
     "fpga": _fpga,
+    "sbi": _sbi,
 }
 
 

@@ -22,7 +22,34 @@ LABELS: dict[str, str] = {
     "y23": r"Durham $y_{23}$",
     "sphericity": r"Sphericity $S$",
     "n_charged": r"Charged multiplicity $N_\mathrm{ch}$",
+    "n_neutral": r"Neutral-cluster multiplicity $N_\mathrm{neu}$",
+    "xi_mean": r"Mean track $\xi = \ln(E_\mathrm{beam}/|p|)$",
+    "y34": r"Durham $y_{34}$",
+    "y45": r"Durham $y_{45}$",
+    "d_parameter": r"$D$-parameter",
+    "aplanarity": r"Aplanarity $A$",
+    "light_jet_mass": r"Light jet mass $\rho_L$",
+    "b_narrow": r"Narrow broadening $B_N$",
+    "thrust_major": r"Thrust major $T_\mathrm{maj}$",
+    "thrust_minor": r"Thrust minor $T_\mathrm{min}$",
 }
+
+#: Observables given to the network as logarithms: positive and spread over decades
+#: (jet resolutions, masses, broadenings, thrust minor ...).  Multiplicities, ξ and
+#: the bounded C-parameter and sphericity stay linear.
+LINEAR_OBSERVABLES: tuple[str, ...] = (
+    "n_charged",
+    "n_neutral",
+    "xi_mean",
+    "c_parameter",
+    "sphericity",
+)
+
+
+def log_feature_indices(observables: tuple[str, ...]) -> tuple[int, ...]:
+    """Columns of ``observables`` that the classifier takes as logarithms."""
+    return tuple(i for i, n in enumerate(observables) if n not in LINEAR_OBSERVABLES)
+
 
 #: Name of the parameter θ (a Pythia setting) and its symbol in plots.
 PARAMETER = "TimeShower:alphaSvalue"
@@ -140,7 +167,9 @@ def load_eventshapes(
         "eventshapes", tree=tree, path=path, entry_stop=n_events, branches=[*names, "alpha_s"]
     )
     X = np.column_stack([np.asarray(events[n], dtype=np.float64) for n in names])
-    return EventShapeSample(X, np.asarray(events["alpha_s"], dtype=np.float64), names)
+    # αs is stored as float32; the generator settings have four decimals
+    theta = np.round(np.asarray(events["alpha_s"], dtype=np.float64), 5)
+    return EventShapeSample(X, theta, names)
 
 
 def split(

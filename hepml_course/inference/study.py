@@ -50,7 +50,8 @@ def template_widths(
     Returns
     -------
     dict
-        Observable name → mean width of the 68 % interval (units of θ).
+        Observable name → mean width of the 68 % interval (units of θ); ``inf``
+        if no pseudo-experiment gave an interval inside the template range.
     """
     pool = validation.at(value)
     n_toys = len(pool) // toy_size if n_toys is None else n_toys
@@ -60,7 +61,9 @@ def template_widths(
         fit = TemplateFit(bins=bins).fit(train.column(name), train.theta)
         x = pool.column(name)
         intervals = [_measure_or_none(fit, x[idx]) for idx in toys]
-        widths[name] = float(np.mean([i.width68 for i in intervals if i is not None]))
+        done = [i.width68 for i in intervals if i is not None]
+        # an observable without sensitivity never brackets its minimum: infinitely wide
+        widths[name] = float(np.mean(done)) if done else float("inf")
     return widths
 
 

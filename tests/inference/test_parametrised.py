@@ -151,3 +151,18 @@ def test_bad_input_raises_clear_errors(trained, training_set, data):
         trained.measure(data, SCAN[::-1])
     with pytest.raises(ValueError, match="n_points"):
         trained.calibrate(reference[:100], n_points=2)
+
+
+def test_log_features_are_used_by_every_output(training_set, tmp_path):
+    """ln-transformed inputs: predict_proba, log_ratio and a reloaded model agree."""
+    x, theta, reference = training_set
+    model = ParametrisedClassifier(hidden=(16,), epochs=2, batch_size=4096, log_features=(0,))
+    model.fit(x[::10], theta[::10], reference=reference[::10], seed=0)
+    s = model.predict_proba(x[:50], 1.0)
+    raw = model.log_ratio(x[:50], np.array([1.0]), normalised=False)[0]
+    assert np.allclose(np.log(s / (1 - s)), raw, atol=1e-5)
+    again = ParametrisedClassifier.load(model.save(tmp_path / "m"))
+    assert again.log_features == (0,)
+    assert np.allclose(again.predict_proba(x[:50], 1.0), s, atol=1e-6)
+    with pytest.raises(ValueError, match="not column indices"):
+        ParametrisedClassifier(log_features=(7,)).fit(x[:100], theta[:100], reference=x[:100])
