@@ -193,7 +193,7 @@ class _KerasScorer(nn.Estimator):
         target = self._target(x, y)
         self.input_shape_ = tuple(int(s) for s in x.shape[1:])
         nn.seed_everything(seed)
-        self._build(self.input_shape_)
+        self._build_quantized(self.input_shape_)
         result = nn.train(
             self.model_,
             self._features(x),
@@ -211,6 +211,19 @@ class _KerasScorer(nn.Estimator):
         self.train_s_ = result.train_s
         self.seed_ = seed
         return self
+
+    def _build_quantized(self, input_shape: tuple[int, ...]) -> None:
+        """:meth:`_build` with the QKeras-API constructors of hgq2's layers in place.
+
+        hgq2's ``qkeras`` module patches the HGQ2 layer classes only on its first
+        import, and the FPGA chapter puts HGQ2's own constructors back after its
+        QKeras-API blocks; :func:`hepml_course.fpga.qkeras_layers` makes the
+        QKeras keywords (``kernel_quantizer`` ...) valid whatever ran before.
+        """
+        from hepml_course.fpga import qkeras_layers
+
+        with qkeras_layers():
+            self._build(input_shape)
 
     def _training_loss(self) -> Any:
         return self._loss
@@ -235,7 +248,7 @@ class _KerasScorer(nn.Estimator):
 
     def _load_state(self, reader: Any, state: dict[str, Any]) -> None:
         self.input_shape_ = tuple(state["input_shape"])
-        self._build(self.input_shape_)
+        self._build_quantized(self.input_shape_)
         reader.keras_weights("model", self.model_)
         self.history_ = state["history"]
         self.train_s_ = state["train_s"]
