@@ -38,6 +38,7 @@ __getattr__, __dir__, __all__ = attach(
         "tracking": None,
         "generative": None,
         "unfolding": None,
+        "inference": None,
         "anomaly": None,
         "fpga": None,
     },
