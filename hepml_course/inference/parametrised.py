@@ -25,7 +25,7 @@ from scipy.interpolate import CubicSpline
 from scipy.special import logsumexp
 
 from hepml_course.inference.errors import ExtrapolationWarning
-from hepml_course.inference.scan import Interval, check_grid, profile_scan
+from hepml_course.inference.scan import Interval, check_grid, profile_scan, theta_outside
 from hepml_course.nn.artifacts import ArtifactReader, ArtifactWriter
 from hepml_course.nn.base import Estimator
 from hepml_course.nn.mlp import mlp
@@ -281,11 +281,8 @@ class ParametrisedClassifier(Estimator):
         return check_array(X, name="X", n_features=self.n_features_)
 
     def _check_theta(self, theta: Any, extrapolate: bool) -> np.ndarray:
-        th = np.atleast_1d(np.asarray(theta, dtype=np.float64))
-        if th.ndim != 1 or not np.all(np.isfinite(th)):
-            raise ValueError(f"θ must be finite value(s) (a scalar or 1-D array), got {theta!r}")
+        th, outside = theta_outside(theta, self.theta_range_)
         lo, hi = self.theta_range_
-        outside = th[(th < lo) | (th > hi)]
         if outside.size:
             message = (
                 f"θ = {outside[:5]} outside the trained range [{lo:.6g}, {hi:.6g}]: the "

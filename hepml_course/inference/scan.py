@@ -92,6 +92,23 @@ def check_grid(theta_grid: Any, name: str = "theta_grid", min_points: int = 3) -
     return grid
 
 
+def theta_outside(
+    theta: Any, theta_range: tuple[float, float], name: str = "θ"
+) -> tuple[np.ndarray, np.ndarray]:
+    """``theta`` as a finite 1-D float64 array, and its values outside ``theta_range``.
+
+    Raises
+    ------
+    ValueError
+        If ``theta`` is not a finite scalar or 1-D array.
+    """
+    th = np.atleast_1d(np.asarray(theta, dtype=np.float64))
+    if th.ndim != 1 or not np.all(np.isfinite(th)):
+        raise ValueError(f"{name} must be finite θ value(s) (a scalar or 1-D array), got {theta!r}")
+    lo, hi = theta_range
+    return th, th[(th < lo) | (th > hi)]
+
+
 def _crossing(f: Callable[[float], float], a: float, b: float) -> float:
     """The root of ``f`` between ``a`` and ``b`` (``f`` changes sign there)."""
     return float(brentq(f, a, b, xtol=1e-12, rtol=1e-12))

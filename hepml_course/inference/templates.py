@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from hepml_course.inference.scan import Interval, check_grid, minimise_1d
+from hepml_course.inference.scan import Interval, check_grid, minimise_1d, theta_outside
 from hepml_course.nn.validation import NotFittedError, check_array, check_lengths
 
 #: Smallest bin probability used in ln p (a polynomial may dip below zero far from the grid).
@@ -165,11 +165,8 @@ class TemplateFit:
         return (theta - 0.5 * (lo + hi)) / half
 
     def _check_theta(self, theta: Any, name: str) -> np.ndarray:
-        th = np.atleast_1d(np.asarray(theta, dtype=np.float64))
-        if th.ndim != 1 or not np.all(np.isfinite(th)):
-            raise ValueError(f"{name} must be finite θ value(s) (scalar or 1-D), got {theta!r}")
+        th, outside = theta_outside(theta, self.theta_range_, name)
         lo, hi = self.theta_range_
-        outside = th[(th < lo) | (th > hi)]
         if outside.size:
             raise ValueError(
                 f"{name} has θ = {outside[:5]} outside the simulated range [{lo:.6g}, {hi:.6g}]: "
