@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from hepml_course.inference.parametrised import ParametrisedClassifier
+from hepml_course.inference.templates import TemplateFit
 from hepml_course.nn.contract import ContractExample
 
 
@@ -24,4 +25,13 @@ def _parametrised() -> ContractExample:
     )
 
 
-EXAMPLES = {"ParametrisedClassifier": _parametrised}
+def _template() -> ContractExample:
+    rng = np.random.default_rng(0)
+    theta = np.repeat([0.8, 1.0, 1.2], 200)
+    x = rng.exponential(1.0 / theta)
+    return ContractExample(
+        TemplateFit(bins=8), x, theta, verb="predict", verb_args=(np.array([0.9, 1.1]),)
+    )
+
+
+EXAMPLES = {"ParametrisedClassifier": _parametrised, "TemplateFit": _template}

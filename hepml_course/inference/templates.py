@@ -18,14 +18,20 @@ from typing import Any
 import numpy as np
 
 from hepml_course.inference.scan import Interval, check_grid, minimise_1d, theta_outside
-from hepml_course.nn.validation import NotFittedError, check_array, check_lengths
+from hepml_course.nn.artifacts import ArtifactReader, ArtifactWriter
+from hepml_course.nn.base import Estimator
+from hepml_course.nn.validation import check_array, check_lengths, check_sample_weight
 
 #: Smallest bin probability used in ln p (a polynomial may dip below zero far from the grid).
 _P_FLOOR = 1e-12
 
 
-class TemplateFit:
+class TemplateFit(Estimator):
     """Binned multinomial template fit of one observable, θ interpolated by polynomials.
+
+    Follows the model contract: :meth:`fit` learns the templates, :meth:`predict`
+    gives the interpolated bin probabilities, :meth:`measure` fits θ to data,
+    ``save``/``load`` keep the templates (JSON, sha256-verified).
 
     Parameters
     ----------
@@ -57,6 +63,8 @@ class TemplateFit:
         Simulated bin fractions at each θ value and their binomial uncertainties.
     """
 
+    _fitted_attributes = ("edges_", "coef_", "theta_range_", "theta_values_")
+
     def __init__(
         self,
         *,
@@ -64,13 +72,10 @@ class TemplateFit:
         degree: int = 2,
         range: tuple[float, float] | None = None,
     ) -> None:
-        self.bins = bins
+        # edges are kept as a tuple of floats so that the hyper-parameters stay JSON-able
+        self.bins = bins if np.ndim(bins) == 0 else tuple(float(b) for b in np.ravel(bins))
         self.degree = degree
-        self.range = range
-
-    def __repr__(self) -> str:
-        bins = self.bins if np.ndim(self.bins) == 0 else f"<{len(self.bins) - 1} edges>"
-        return f"TemplateFit(bins={bins}, degree={self.degree}, range={self.range})"
+        self.range = None if range is None else tuple(float(v) for v in range)
 
     # --- fit ----------------------------------------------------------------
     def _edges(self, x: np.ndarray) -> np.ndarray:
@@ -98,12 +103,14 @@ class TemplateFit:
             )
         return edges
 
-    def _counts(self, x: np.ndarray) -> np.ndarray:
-        """(B,) counts with open outer bins."""
+    def _counts(self, x: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """(B,) (weighted) counts with open outer bins."""
         index = np.clip(np.searchsorted(self.edges_, x, side="right") - 1, 0, len(self.edges_) - 2)
-        return np.bincount(index, minlength=len(self.edges_) - 1).astype(np.float64)
+        return np.bincount(index, weights=weights, minlength=len(self.edges_) - 1).astype(
+            np.float64
+        )
 
-    def fit(self, x: Any, theta: Any) -> TemplateFit:
+    def fit(self, x: Any, theta: Any, *, sample_weight: Any = None, seed: int = 0) -> TemplateFit:
         """Histogram the simulation at each θ value and fit the bin probabilities.
 
         Parameters
@@ -112,6 +119,11 @@ class TemplateFit:
             (n,) one observable, events of every simulated θ value pooled.
         theta
             (n,) the generator value of θ of each event (several distinct values).
+        sample_weight
+            Optional (n,) event weights; the binomial uncertainties then use the
+            effective number of events (Σw)²/Σw².
+        seed
+            Unused: the fit is deterministic (accepted for the model contract).
 
         Returns
         -------
@@ -122,7 +134,8 @@ class TemplateFit:
             raise ValueError(f"degree must be an integer ≥ 0, got {self.degree}")
         xs = _one_observable(x, "x")
         th = check_array(theta, name="theta", ndim=1, dtype=np.float64)
-        check_lengths(x=xs, theta=th)
+        check_lengths(x=xs, theta=th, sample_weight=sample_weight)
+        w = check_sample_weight(sample_weight, len(xs))
         values = np.unique(th)
         if len(values) < self.degree + 1:
             raise ValueError(
@@ -133,9 +146,10 @@ class TemplateFit:
         self.edges_ = self._edges(xs)
         fractions, errors = [], []
         for value in values:
-            counts = self._counts(xs[th == value])
-            n = counts.sum()
-            p = counts / n
+            at = th == value
+            counts = self._counts(xs[at], w[at])
+            n = counts.sum() ** 2 / np.sum(w[at] ** 2)  # effective number of events
+            p = counts / counts.sum()
             # binomial uncertainty; an empty bin still gets the uncertainty of one event
             errors.append(np.sqrt(np.maximum(p, 1.0 / n) * (1.0 - p + 1.0 / n) / n))
             fractions.append(p)
@@ -150,14 +164,10 @@ class TemplateFit:
                 for b, e in enumerate(self.fraction_errors_.T)
             ]
         )
+        self.seed_ = seed
         return self
 
     # --- outputs --------------------------------------------------------------
-    def _check_is_fitted(self) -> None:
-        if getattr(self, "coef_", None) is None:
-            raise NotFittedError(
-                "this TemplateFit is not fitted yet (no coef_): call fit(x_simulated, theta) first"
-            )
 
     def _scaled(self, theta: np.ndarray) -> np.ndarray:
         lo, hi = self.theta_range_
@@ -179,8 +189,8 @@ class TemplateFit:
         p = np.maximum(p, _P_FLOOR)
         return p / p.sum(axis=-1, keepdims=True)
 
-    def probabilities(self, theta: Any) -> np.ndarray:
-        """Bin probabilities at each θ (renormalised to sum 1).
+    def predict(self, theta: Any) -> np.ndarray:
+        """The templates' bin probabilities at each θ (renormalised to sum 1).
 
         Parameters
         ----------
@@ -214,7 +224,7 @@ class TemplateFit:
         numpy.ndarray, shape (G,)
         """
         counts = self.counts(x_data)
-        return -(np.log(self.probabilities(theta_grid)) @ counts)
+        return -(np.log(self.predict(theta_grid)) @ counts)
 
     def measure(self, x_data: Any, *, theta_grid: Any = None) -> Interval:
         """Fit θ to the data: MIGRAD on −ln L(θ), MINOS at 68 % and 95 % (errordef 0.5).
@@ -254,6 +264,25 @@ class TemplateFit:
             return float(-(np.log(self._probabilities(np.array([t]))[0]) @ counts))
 
         return minimise_1d(nll, start, (lo, hi), what="the simulated θ range")
+
+    # --- persistence ------------------------------------------------------------
+    def _save_state(self, writer: ArtifactWriter) -> dict[str, Any]:
+        return {
+            "edges": self.edges_.tolist(),
+            "coef": self.coef_.tolist(),
+            "theta_range": list(self.theta_range_),
+            "theta_values": self.theta_values_.tolist(),
+            "fractions": self.fractions_.tolist(),
+            "fraction_errors": self.fraction_errors_.tolist(),
+        }
+
+    def _load_state(self, reader: ArtifactReader, state: dict[str, Any]) -> None:
+        self.edges_ = np.asarray(state["edges"], dtype=np.float64)
+        self.coef_ = np.asarray(state["coef"], dtype=np.float64)
+        self.theta_range_ = (float(state["theta_range"][0]), float(state["theta_range"][1]))
+        self.theta_values_ = np.asarray(state["theta_values"], dtype=np.float64)
+        self.fractions_ = np.asarray(state["fractions"], dtype=np.float64)
+        self.fraction_errors_ = np.asarray(state["fraction_errors"], dtype=np.float64)
 
 
 def _one_observable(x: Any, name: str) -> np.ndarray:

@@ -39,7 +39,7 @@ def test_equal_population_bins_and_interpolated_probabilities(fitted):
     # equal population in the pooled sample: each simulated fraction ≈ 1/20 on average
     assert fitted.fractions_.mean(axis=0) == pytest.approx(np.full(20, 0.05), abs=2e-3)
     # at an unseen θ the interpolated probabilities match the exact ones
-    p = fitted.probabilities(np.array([0.93, TRUE, 1.17]))
+    p = fitted.predict(np.array([0.93, TRUE, 1.17]))
     assert p.shape == (3, 20)
     assert p.sum(axis=1) == pytest.approx(np.ones(3), abs=1e-12)
     for row, theta in zip(p, (0.93, TRUE, 1.17), strict=True):
@@ -105,7 +105,7 @@ def test_explicit_edges_range_and_discrete_observables():
 
 def test_theta_outside_the_simulated_range_is_refused(fitted):
     with pytest.raises(ValueError, match=r"outside the simulated range \[0.8, 1.2\]"):
-        fitted.probabilities(np.array([1.0, 1.3]))
+        fitted.predict(np.array([1.0, 1.3]))
     with pytest.raises(ValueError, match="outside the simulated range"):
         fitted.nll(np.ones(10), np.array([0.7, 1.0]))
     with pytest.raises(ValueError, match="outside the simulated range"):
@@ -119,7 +119,7 @@ def test_theta_outside_the_simulated_range_is_refused(fitted):
 def test_bad_input_raises_clear_errors(simulation, fitted):
     x, theta = simulation
     with pytest.raises(NotFittedError, match="fit"):
-        TemplateFit().probabilities(1.0)
+        TemplateFit().predict(1.0)
     with pytest.raises(ValueError, match="ONE observable"):
         TemplateFit().fit(np.ones((10, 2)), np.ones(10))
     with pytest.raises(ValueError, match="ONE observable"):
@@ -134,3 +134,18 @@ def test_bad_input_raises_clear_errors(simulation, fitted):
         TemplateFit(bins=1).fit(x[:30], np.repeat([1.0, 2.0, 3.0], 10))
     with pytest.raises(ValueError, match="strictly increasing"):
         TemplateFit(bins=np.array([0.0, 2.0, 1.0])).fit(x[:30], np.repeat([1.0, 2.0, 3.0], 10))
+
+
+def test_weighted_templates_match_unweighted_ones_with_unit_weights(fitted, tmp_path):
+    rng = np.random.default_rng(5)
+    theta = np.repeat([0.9, 1.0, 1.1], 4000)
+    x = rng.exponential(1.0 / theta)
+    plain = TemplateFit(bins=10).fit(x, theta)
+    weighted = TemplateFit(bins=10).fit(x, theta, sample_weight=np.full(len(x), 2.5))
+    assert np.allclose(plain.predict(1.05), weighted.predict(1.05))
+    assert np.allclose(plain.fraction_errors_, weighted.fraction_errors_)
+    again = TemplateFit.load(fitted.save(tmp_path / "templates"))
+    assert np.array_equal(again.edges_, fitted.edges_)
+    assert again.measure(x[:2000]) == fitted.measure(x[:2000])
+    with pytest.raises(ValueError, match="sample_weight"):
+        TemplateFit(bins=10).fit(x, theta, sample_weight=np.ones(10))
