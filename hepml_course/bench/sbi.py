@@ -16,7 +16,8 @@ Prints::
      "learned": {"estimate", "interval68", "interval95", "coverage68", ...},
      "width_ratio_68", "n_toys", ...}
 
-``estimate`` and the intervals are those of the first pseudo-experiment;
+``estimate`` and the intervals are those of the first pseudo-experiment (the
+first whose fit succeeded; failed fits count as not covering, ``n_failed``);
 ``coverage68`` and ``mean_width68`` are over all of them.
 """
 
@@ -39,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _summary(result, intervals) -> dict:
-    first = intervals[0]
+    first = next(i for i in intervals if i is not None)  # neyman_coverage needs one
     return {
         "estimate": first.estimate,
         "interval68": list(first.interval68),
@@ -49,6 +50,7 @@ def _summary(result, intervals) -> dict:
         "coverage95": result.coverage95,
         "mean_width68": result.mean_width68,
         "bias": result.bias,
+        "n_failed": result.n_failed,
     }
 
 

@@ -30,6 +30,8 @@ __getattr__, __dir__, __all__ = attach(
         "coverage_study": "study",
         "load_eventshapes": "sample",
         "load_pretrained": "train",
+        "log_feature_indices": "sample",
+        "pooled_reference": "train",
         "split": "sample",
         "template_widths": "study",
         "training_split": "train",
