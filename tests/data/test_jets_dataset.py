@@ -18,11 +18,26 @@ def test_plan_is_balanced_and_seeded():
         per_proc[s.params["process"]] = per_proc.get(s.params["process"], 0) + s.n_events
     assert per_proc == {"qcd": 2000, "w": 1000, "z": 1000, "t": 1000}
     assert sum(s.n_events for s in other) == 5 * round(1000 * J.OTHER_MPI_FRACTION)
+    # the shipped size gives 2 000 MPI-on jets per class (enough to train a tagger on them)
+    shipped = J.plan(J.SPEC.default_events, J.SPEC.default_seed)
+    assert sum(s.n_events for s in shipped if s.params["mpi"] != J.MAIN_MPI) == 5 * 2000
     assert len({s.seed for s in shards}) == len(shards)
     assert [s.index for s in shards] == list(range(len(shards)))
     assert J.plan(5000, 7) == shards
     with pytest.raises(ValueError, match="one per class"):
         J.plan(3, 7)
+
+
+def test_mpi_on_size_leaves_the_main_shards_alone(monkeypatch):
+    # the MPI-off shards come first: resizing tree mpi_on (version 1 → 2) keeps jets/particles
+    def main(shards):
+        return [s for s in shards if s.params["mpi"] == J.MAIN_MPI]
+
+    now = J.plan(J.SPEC.default_events, J.SPEC.default_seed)
+    monkeypatch.setattr(J, "OTHER_MPI_FRACTION", 0.125)
+    version1 = J.plan(J.SPEC.default_events, J.SPEC.default_seed)
+    assert len(now) > len(version1)
+    assert main(now) == main(version1)
 
 
 def test_truth_labels():
@@ -63,6 +78,8 @@ def test_shipped_trees_are_consistent():
     other = data.load("jets", tree="mpi_on", branches=["label", "j_multiplicity"])
     per_class = spec.default_events // 5
     assert np.bincount(np.asarray(jets.label)).tolist() == [per_class] * 5
+    per_class_other = round(per_class * J.OTHER_MPI_FRACTION)
+    assert np.bincount(np.asarray(other.label)).tolist() == [per_class_other] * 5
     assert len(parts) == len(jets) // J.PARTICLE_EVERY
     n = np.asarray(data.load("jets", tree="particles", branches=["Part_pt"]).Part.pt.layout.offsets)
     assert np.diff(n).max() <= J.N_CONSTITUENTS
