@@ -8,7 +8,10 @@ Models (every one a :class:`hepml_course.nn.Estimator`: ``fit(voxels, e_true_gev
 - :class:`GaussianNLLCalibration` — a Keras DNN with a Gaussian likelihood
   (``predict(..., return_std=True)`` adds the per-shower σ);
 - :class:`QuantileCalibration` — a Keras DNN for quantiles
-  (``predict(..., return_quantiles=True)``).
+  (``predict(..., return_quantiles=True)``);
+- :class:`MixtureDensityCalibration` — a Keras mixture density network (K Gaussians;
+  ``predict_interval(X, level)`` from the mixture's CDF), optionally with the impact
+  angle as an extra input (the systematics chapter's varying-material showers).
 
 Also the inputs (:func:`shower_features`, :func:`voxel_inputs`, :func:`raw_energy`),
 the evaluation (:func:`evaluate`, :func:`performance_frames`), the plots and
@@ -25,6 +28,7 @@ __getattr__, __dir__, __all__ = attach(
         "GaussianNLLCalibration": "dnn",
         "GradientBoostedCalibration": "bdt",
         "LinearCalibration": "linear",
+        "MixtureDensityCalibration": "mdn",
         "QuantileCalibration": "dnn",
         "check_voxels": "features",
         "effective_layer_weights": "interpret",

@@ -8,6 +8,7 @@ from hepml_course.nn.contract import ContractExample
 from hepml_course.regression.bdt import GradientBoostedCalibration
 from hepml_course.regression.dnn import GaussianNLLCalibration, QuantileCalibration
 from hepml_course.regression.linear import LinearCalibration
+from hepml_course.regression.mdn import MixtureDensityCalibration
 from hepml_course.sim.calorimeter import CalorimeterSimulator, sample_energies
 
 
@@ -38,9 +39,17 @@ def _quantile() -> ContractExample:
     )
 
 
+def _mdn() -> ContractExample:
+    model = MixtureDensityCalibration(
+        n_components=2, extra_inputs=(), hidden=(8,), epochs=2, batch_size=64
+    )
+    return ContractExample(model, *_showers(), verb_kwargs={"return_std": True})
+
+
 EXAMPLES = {
     "GaussianNLLCalibration": _gaussian,
     "GradientBoostedCalibration": _bdt,
     "LinearCalibration": _linear,
+    "MixtureDensityCalibration": _mdn,
     "QuantileCalibration": _quantile,
 }

@@ -40,6 +40,7 @@ def test_every_exported_model_has_a_contract_example():
             "GaussianNLLCalibration",
             "GradientBoostedCalibration",
             "LinearCalibration",
+            "MixtureDensityCalibration",
             "QuantileCalibration",
         }
     )
