@@ -1,5 +1,5 @@
-"""Figures of merit, one module per kind (classification, calibration, regression, tracking,
-generative, unfolding, trigger): pure functions, arrays in, numbers out."""
+"""Figures of merit, one module per kind (classification, calibration, decorrelation, regression,
+tracking, generative, unfolding, trigger): pure functions, arrays in, numbers out."""
 
 from hepml_course._lazy import attach
 
@@ -8,6 +8,7 @@ __getattr__, __dir__, __all__ = attach(
     {
         "calibration": None,
         "classification": None,
+        "decorrelation": None,
         "generative": None,
         "regression": None,
         "tracking": None,
