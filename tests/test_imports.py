@@ -64,6 +64,7 @@ CHAPTERS = [
     "anomaly",
     "fpga",
     "inference",
+    "systematics",
     "nn",
     "data",
     "metrics",

@@ -24,6 +24,7 @@ PACKAGES = [
     "hepml_course.anomaly",
     "hepml_course.fpga",
     "hepml_course.inference",
+    "hepml_course.systematics",
 ]
 KEYS = (
     "fit_returns_self",
