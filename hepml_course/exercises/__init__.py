@@ -39,6 +39,7 @@ __getattr__, __dir__, __all__ = attach(
         "generative": None,
         "unfolding": None,
         "inference": None,
+        "systematics": None,
         "anomaly": None,
         "fpga": None,
     },
