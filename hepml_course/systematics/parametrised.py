@@ -38,7 +38,12 @@ import numpy as np
 from hepml_course import nn
 from hepml_course.classification.jets import HLF_FEATURES
 from hepml_course.systematics.sample import MASS_FEATURE, TaggingSample
-from hepml_course.systematics.tagger import BinaryTagger, check_features, tagger_network
+from hepml_course.systematics.tagger import (
+    BinaryTagger,
+    check_features,
+    tagger_network,
+    train_standardised,
+)
 
 #: Name of the nuisance column appended to the features inside :class:`ParametrisedTagger`.
 NUISANCE_NAME = "nuisance"
@@ -241,26 +246,9 @@ class ParametrisedTagger(nn.Estimator):
                 "least two values of ν so the network can learn how the task depends on it"
             )
         names = (*self.feature_names, NUISANCE_NAME)
-        scaler = nn.Standardiser(names).fit(xn, sample_weight=weights)
-        nn.seed_everything(seed)
-        model = self._build()
-        result = nn.train(
-            model,
-            scaler.transform(xn),
-            labels,
-            loss="binary_crossentropy",
-            seed=seed,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            learning_rate=self.learning_rate,
-            sample_weight=weights,
-            validation_fraction=self.validation_fraction,
-            patience=self.patience,
-        )
-        self.model_, self.scaler_ = model, scaler
+        train_standardised(self, xn, labels, weights, names=names, seed=seed)
         self.trained_nuisances_ = values.astype(np.float64)
         self.nuisance_range_ = (float(values.min()), float(values.max()))
-        self.history_, self.train_s_ = result.history, result.train_s
         return self
 
     def _check_range(self, nu: np.ndarray) -> None:

@@ -44,6 +44,57 @@ def check_features(x: Any, n_features: int, *, name: str = "X") -> np.ndarray:
     return nn.check_array(x, name=name, n_features=n_features)
 
 
+def train_standardised(
+    estimator: Any,
+    x: np.ndarray,
+    labels: np.ndarray,
+    weights: np.ndarray | None,
+    *,
+    names: Sequence[str],
+    seed: int,
+) -> None:
+    """Fit a standardiser on ``x`` and train ``estimator._build()`` with binary cross-entropy.
+
+    The one training recipe of the chapter's Keras taggers: reads the
+    estimator's ``epochs``, ``batch_size``, ``learning_rate``,
+    ``validation_fraction`` and ``patience``, and sets its ``model_``,
+    ``scaler_``, ``history_`` and ``train_s_``.
+
+    Parameters
+    ----------
+    estimator
+        The tagger being fitted (its ``_build()`` returns the uncompiled network).
+    x
+        ``(n_rows, len(names))`` inputs, unstandardised.
+    labels
+        ``(n_rows,)`` float 0/1 targets.
+    weights
+        Optional ``(n_rows,)`` weights (loss and standardisation).
+    names
+        Column names of ``x`` (stored in the standardiser).
+    seed
+        Seeds the initial weights, the validation split and the batch order.
+    """
+    scaler = nn.Standardiser(tuple(names)).fit(x, sample_weight=weights)
+    nn.seed_everything(seed)
+    model = estimator._build()
+    result = nn.train(
+        model,
+        scaler.transform(x),
+        labels,
+        loss="binary_crossentropy",
+        seed=seed,
+        epochs=estimator.epochs,
+        batch_size=estimator.batch_size,
+        learning_rate=estimator.learning_rate,
+        sample_weight=weights,
+        validation_fraction=estimator.validation_fraction,
+        patience=estimator.patience,
+    )
+    estimator.model_, estimator.scaler_ = model, scaler
+    estimator.history_, estimator.train_s_ = result.history, result.train_s
+
+
 class BinaryTagger(nn.Estimator):
     """Standardise the features and train :func:`tagger_network` with binary cross-entropy.
 
@@ -116,24 +167,7 @@ class BinaryTagger(nn.Estimator):
         x = check_features(X, len(self.feature_names))
         labels = nn.check_labels(y, len(x), n_classes=2).astype(np.float32)
         weights = None if sample_weight is None else nn.check_sample_weight(sample_weight, len(x))
-        scaler = nn.Standardiser(tuple(self.feature_names)).fit(x, sample_weight=weights)
-        nn.seed_everything(seed)
-        model = self._build()
-        result = nn.train(
-            model,
-            scaler.transform(x),
-            labels,
-            loss="binary_crossentropy",
-            seed=seed,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            learning_rate=self.learning_rate,
-            sample_weight=weights,
-            validation_fraction=self.validation_fraction,
-            patience=self.patience,
-        )
-        self.model_, self.scaler_ = model, scaler
-        self.history_, self.train_s_ = result.history, result.train_s
+        train_standardised(self, x, labels, weights, names=self.feature_names, seed=seed)
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:

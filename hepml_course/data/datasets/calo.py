@@ -58,13 +58,24 @@ def plan(n_events: int, seed: int) -> list[Shard]:
     return even_shards(NAME, n_events, seed, SHARD_EVENTS)
 
 
-def run_shard(shard: Shard) -> ShardOutput:
-    """Draw the energies and simulate one shard of showers."""
-    energy = sample_energies(shard.n_events, shard.seed, "log-uniform", E_MIN_GEV, E_MAX_GEV)
-    showers = SIMULATOR.simulate(energy, seed=shard.seed + 1)
-    columns = showers.columns()
+def simulate_shard(
+    shard: Shard, simulator: CalorimeterSimulator, e_min_gev: float, e_max_gev: float
+) -> ShardOutput:
+    """One shard of showers: log-uniform energies in [e_min_gev, e_max_gev] GeV, simulated.
+
+    Shared by the calorimeter datasets (``calo``, ``calo_material``): the energies
+    use the shard's seed, the simulation the seed + 1; tree ``showers`` with the
+    branches of this module.
+    """
+    energy = sample_energies(shard.n_events, shard.seed, "log-uniform", e_min_gev, e_max_gev)
+    columns = simulator.simulate(energy, seed=shard.seed + 1).columns()
     wanted = {b.name for b in _SHOWERS}
     return {"showers": {k: np.asarray(v) for k, v in columns.items() if k in wanted}}
+
+
+def run_shard(shard: Shard) -> ShardOutput:
+    """Draw the energies and simulate one shard of showers."""
+    return simulate_shard(shard, SIMULATOR, E_MIN_GEV, E_MAX_GEV)
 
 
 SPEC = DatasetSpec(

@@ -6,7 +6,7 @@ the dead material in front grows with the incidence angle θ,
 ``front_material_x0 + front_material_rise_x0 · θ²`` = 2 + 8 θ² X0 perpendicular
 to the layers (2 X0 at θ = 0 to 4.9 X0 at θ = 0.6 rad, traversed over a path
 longer by 1/cos θ), like the material budget of a barrel detector growing
-towards larger |η|.  Energies are log-uniform in 1–100 GeV, where the front
+towards larger |η|.  Energies are log-uniform in 1–20 GeV, where the front
 loss matters.  θ (``theta_rad``) is stored: a real detector knows the impact
 angle from the cluster position (η), so a calibration may use it as an input.
 Used by the chapter *Uncertainties, systematics and domain shift* (mixture
@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
-
-from hepml_course.data.datasets.calo import _SHOWERS
+from hepml_course.data.datasets.calo import _SHOWERS, simulate_shard
 from hepml_course.data.spec import DatasetSpec, Shard, ShardOutput, even_shards
-from hepml_course.sim.calorimeter import DEFAULT_GEOMETRY, CalorimeterSimulator, sample_energies
+from hepml_course.sim.calorimeter import DEFAULT_GEOMETRY, CalorimeterSimulator
 
 NAME = "calo_material"
 SHARD_EVENTS = 1000
@@ -46,18 +44,14 @@ def plan(n_events: int, seed: int) -> list[Shard]:
 
 def run_shard(shard: Shard) -> ShardOutput:
     """Draw the energies and simulate one shard of showers behind the varying material."""
-    energy = sample_energies(shard.n_events, shard.seed, "log-uniform", E_MIN_GEV, E_MAX_GEV)
-    showers = SIMULATOR.simulate(energy, seed=shard.seed + 1)
-    columns = showers.columns()
-    wanted = {b.name for b in _SHOWERS}
-    return {"showers": {k: np.asarray(v) for k, v in columns.items() if k in wanted}}
+    return simulate_shard(shard, SIMULATOR, E_MIN_GEV, E_MAX_GEV)
 
 
 SPEC = DatasetSpec(
     name=NAME,
     version="1",
     title=(
-        "Photon showers (1–100 GeV) behind angle-dependent dead material (2–4.9 X0) "
+        "Photon showers (1–20 GeV) behind angle-dependent dead material (2–4.9 X0) "
         "in the course's sampling EM calorimeter"
     ),
     generator=(
