@@ -21,6 +21,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("unfolding", "Unfolding"),
     ("anomaly", "Anomaly-detection trigger"),
     ("fpga", "FPGA deployment"),
+    ("systematics", "Uncertainties, systematics and domain shift"),
     ("sbi", "Simulation-based inference"),
 ]
 
@@ -293,6 +294,89 @@ def _sbi(result: dict) -> str:
     return intro + _table(header, rows)
 
 
+def _systematics(result: dict) -> str:
+    parts = []
+    dec = result.get("decorrelation")
+    if dec:
+        rows = [
+            [
+                m,
+                dec[m].get("strength"),
+                dec[m]["rej50"],
+                dec[m]["jsd_mass"],
+                dec[m].get("jsd_floor"),
+                dec[m].get("dcor_mass"),
+            ]
+            for m in ("plain", "adversary", "disco", "mdmm")
+            if m in dec
+        ]
+        parts.append(
+            "Decorrelation (test split, 50 % signal efficiency; strength chosen on validation):\n\n"
+            + _table(
+                ["method", "λ or ε", "rejection", "JSD (QCD mass)", "JSD random cut", "dCor²"],
+                rows,
+            )
+        )
+        front = dec.get("pareto")
+        if front:
+            parts.append(
+                "\nRejection-vs-sculpting front (every trained strength, test split):\n\n"
+                + _table(
+                    ["method", "λ or ε", "rejection", "JSD", "JSD random cut"],
+                    [
+                        [
+                            p["method"],
+                            p["strength"],
+                            p["test"]["rej50"],
+                            p["test"]["jsd_mass"],
+                            p["test"].get("jsd_floor"),
+                        ]
+                        for p in front
+                    ],
+                )
+            )
+    other = []
+    par = result.get("parametrised")
+    if par:
+        other += [
+            ["parametrised: AUC at the unseen ν = 1", par["interpolation_auc"]],
+            ["dedicated tagger trained at ν = 1: AUC", par["dedicated_auc"]],
+        ]
+    dom = result.get("domain")
+    if dom:
+        other += [
+            ["domain: source-only accuracy on MPI-on jets", dom["source_only_acc"]],
+            ["domain: adapted (DANN) accuracy", dom["adapted_acc"]],
+            ["domain: trained-on-target accuracy", dom["target_trained_acc"]],
+            ["domain: fraction of the gap recovered", dom.get("gap_recovered")],
+        ]
+    cal = result.get("calibration")
+    if cal:
+        other += [
+            ["calibration: ECE of single networks (mean)", cal["ece_single"]],
+            ["calibration: ECE of the deep ensemble", cal["ece_ensemble"]],
+            ["calibration: ECE of MC dropout", cal.get("ece_mc_dropout")],
+            ["calibration: ECE of perfectly calibrated toys (floor)", cal.get("ece_floor")],
+        ]
+    reg = result.get("regression")
+    if reg:
+        other += [
+            ["regression: coverage of the 68 % intervals", reg["coverage_68"]],
+            ["regression: coverage of the 95 % intervals", reg["coverage_95"]],
+            ["regression: pull width", reg["pull_width"]],
+            ["regression: σ_eff/E gain over linear at 1–2 GeV", reg["low_e_gain_vs_linear"]],
+            [
+                "regression: same, linear given the true front loss (oracle)",
+                reg.get("oracle_low_e_gain"),
+            ],
+            ["regression: same, MDN without θ", reg.get("no_theta_low_e_gain")],
+            ["regression: same, MDN on 6× more showers", reg.get("oracle_large_sample_gain")],
+        ]
+    if other:
+        parts.append("\n" + _table(["quantity", "value"], other))
+    return "".join(parts)
+
+
 RENDERERS: dict[str, Callable[[dict], str]] = {
     "notebooks": _notebooks,
     "classification": _classification,
@@ -304,6 +388,7 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
     "anomaly": _anomaly,
     "fpga": _fpga,
     "sbi": _sbi,
+    "systematics": _systematics,
 }
 
 
