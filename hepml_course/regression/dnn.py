@@ -124,8 +124,14 @@ class _NetworkCalibration(_Calibration):
             raise ValueError(f"inputs must be 'features' or 'voxels', got {self.inputs!r}")
 
     # --- shared -----------------------------------------------------------
-    def _raw_inputs(self, voxels: np.ndarray) -> np.ndarray:
+    def _voxels_of(self, x: np.ndarray) -> np.ndarray:
+        """The voxel columns (n, n_voxels) of checked inputs (subclasses may add columns)."""
+        return x
+
+    def _raw_inputs(self, x: np.ndarray) -> np.ndarray:
+        """Unstandardised network inputs from checked inputs ``x`` (see :meth:`_voxels_of`)."""
         geometry = self._geometry
+        voxels = self._voxels_of(x)
         x, _ = shower_features(voxels, geometry)
         n = geometry.n_layers
         # layer sums → log
@@ -156,9 +162,9 @@ class _NetworkCalibration(_Calibration):
         self
         """
         self._check_params()
-        voxels, e, w = self._check_fit_inputs(X, y, sample_weight)
-        x = self._raw_inputs(voxels)
-        raw = raw_energy(voxels, self._geometry)
+        checked, e, w = self._check_fit_inputs(X, y, sample_weight)
+        x = self._raw_inputs(checked)
+        raw = raw_energy(self._voxels_of(checked), self._geometry)
         z = ((e / raw - 1.0) / reference_resolution(raw)).astype(np.float32)
         scaler = Standardiser().fit(x, sample_weight=w)
         seed_everything(seed)
@@ -184,9 +190,9 @@ class _NetworkCalibration(_Calibration):
     def _outputs(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Network outputs (n, n_outputs), raw energy (n,) GeV and σ_ref (n,)."""
         self._check_is_fitted()
-        voxels = self._check_voxels(X)
-        out = predict(self.model_, self.scaler_.transform(self._raw_inputs(voxels)))
-        raw = raw_energy(voxels, self._geometry)
+        checked = self._check_voxels(X)
+        out = predict(self.model_, self.scaler_.transform(self._raw_inputs(checked)))
+        raw = raw_energy(self._voxels_of(checked), self._geometry)
         return out, raw, reference_resolution(raw)
 
     def _save_state(self, writer: ArtifactWriter) -> dict[str, Any]:

@@ -32,20 +32,12 @@ from typing import Any, Self
 import numpy as np
 
 from hepml_course.nn import (
-    Standardiser,
     check_array,
     check_lengths,
-    check_sample_weight,
     import_keras,
-    mlp,
-    predict,
-    seed_everything,
-    train,
 )
 from hepml_course.nn.artifacts import ArtifactReader, ArtifactWriter
-from hepml_course.regression._base import _Calibration
-from hepml_course.regression.dnn import LAYER_LOG_SCALE_GEV, reference_resolution
-from hepml_course.regression.features import raw_energy, shower_features, voxel_inputs
+from hepml_course.regression.dnn import _NetworkCalibration
 from hepml_course.sim.calorimeter import CaloGeometry
 
 #: Bisection steps of the mixture-CDF inversion (interval shrinks by 2^-60).
@@ -135,7 +127,7 @@ def mixture_quantile(
     return 0.5 * (lo + hi)
 
 
-class MixtureDensityCalibration(_Calibration):
+class MixtureDensityCalibration(_NetworkCalibration):
     """Keras mixture density network: the per-shower density of the energy.
 
     Parameters
@@ -200,31 +192,38 @@ class MixtureDensityCalibration(_Calibration):
         validation_fraction: float = 0.2,
         geometry: CaloGeometry | dict[str, Any] | None = None,
     ) -> None:
+        super().__init__(
+            inputs=inputs,
+            hidden=hidden,
+            epochs=epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            patience=patience,
+            validation_fraction=validation_fraction,
+            geometry=geometry,
+        )
         self.n_components = n_components
         self.extra_inputs = tuple(extra_inputs)
-        self.inputs = inputs
-        self.hidden = tuple(hidden)
         self.sigma_floor = sigma_floor
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.geometry = geometry
 
-    # --- inputs -------------------------------------------------------------
+    # --- hooks of the shared network calibration ----------------------------
+    def _n_outputs(self) -> int:
+        return 3 * self.n_components
+
+    def _loss(self) -> Any:
+        return mixture_nll(self.n_components, self.sigma_floor)
+
     def _check_params(self) -> None:
+        super()._check_params()
         if not isinstance(self.n_components, int | np.integer) or self.n_components < 1:
             raise ValueError(f"n_components must be an integer >= 1, got {self.n_components!r}")
-        if self.inputs not in ("features", "voxels"):
-            raise ValueError(f"inputs must be 'features' or 'voxels', got {self.inputs!r}")
         if not self.sigma_floor > 0:
             raise ValueError(f"sigma_floor must be positive, got {self.sigma_floor!r}")
         if not all(isinstance(name, str) for name in self.extra_inputs):
             raise ValueError(f"extra_inputs must be column names, got {self.extra_inputs!r}")
 
-    def _split(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Voxels (n, n_voxels) and extra columns (n, len(extra_inputs)) of ``X``."""
+    def _check_voxels(self, X: Any) -> np.ndarray:
+        """``X`` checked: (n, n_voxels + len(extra_inputs)), float64."""
         n_vox, n_extra = self._geometry.n_voxels, len(self.extra_inputs)
         if isinstance(X, np.ndarray) and X.ndim == 2 and X.shape[1] != n_vox + n_extra:
             extra = f" followed by {n_extra} column(s) {list(self.extra_inputs)}" if n_extra else ""
@@ -232,22 +231,17 @@ class MixtureDensityCalibration(_Calibration):
                 f"X must have {n_vox + n_extra} features (columns): the {n_vox} voxel energies "
                 f"(GeV){extra}; got {X.shape[1]}; build it with numpy.column_stack([voxels, ...])"
             )
-        x = check_array(
+        return check_array(
             X, name="X (voxels + extra inputs)", n_features=n_vox + n_extra, dtype=np.float64
         )
-        return x[:, :n_vox], x[:, n_vox:]
 
-    def _network_inputs(self, voxels: np.ndarray, extra: np.ndarray) -> np.ndarray:
-        geometry = self._geometry
-        x, _ = shower_features(voxels, geometry)
-        n = geometry.n_layers
-        x[:, 1 : 1 + n] = np.log1p(np.maximum(x[:, 1 : 1 + n], 0.0) / LAYER_LOG_SCALE_GEV)
-        if self.inputs == "voxels":
-            x = np.concatenate([x, voxel_inputs(voxels, geometry)[:, 1 + n :]], axis=1)
-        return np.concatenate([x, extra], axis=1)
+    def _voxels_of(self, x: np.ndarray) -> np.ndarray:
+        return x[:, : self._geometry.n_voxels]
 
-    def _network(self, n_inputs: int) -> Any:
-        return mlp(n_inputs, self.hidden, 3 * self.n_components, name="MixtureDensityCalibration")
+    def _raw_inputs(self, x: np.ndarray) -> np.ndarray:
+        """The regression DNN's inputs followed by the extra columns (e.g. θ)."""
+        extra = x[:, self._geometry.n_voxels :]
+        return np.concatenate([super()._raw_inputs(x), extra], axis=1)
 
     # --- training -----------------------------------------------------------
     def fit(self, X: Any, y: Any, *, sample_weight: Any = None, seed: int = 0) -> Self:
@@ -268,36 +262,9 @@ class MixtureDensityCalibration(_Calibration):
         Returns
         -------
         self
+            With :attr:`width_scale_` = 1 (see :meth:`recalibrate`).
         """
-        self._check_params()
-        check_lengths(X=X, y=y, sample_weight=sample_weight)
-        voxels, extra = self._split(X)
-        e = check_array(y, name="y (true energies, GeV)", ndim=1, dtype=np.float64)
-        if np.any(e <= 0):
-            raise ValueError(f"y (true energies, GeV) must be positive; got min {e.min():.3g}")
-        w = check_sample_weight(sample_weight, len(voxels))
-        x = self._network_inputs(voxels, extra)
-        raw = raw_energy(voxels, self._geometry)
-        z = ((e / raw - 1.0) / reference_resolution(raw)).astype(np.float32)
-        scaler = Standardiser().fit(x, sample_weight=w)
-        seed_everything(seed)
-        model = self._network(x.shape[1])
-        result = train(
-            model,
-            scaler.transform(x),
-            z,
-            loss=mixture_nll(self.n_components, self.sigma_floor),
-            seed=seed,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            learning_rate=self.learning_rate,
-            sample_weight=None if sample_weight is None else w,
-            validation_fraction=self.validation_fraction,
-            patience=self.patience,
-            reduce_lr_patience=None,
-        )
-        self.model_, self.scaler_ = model, scaler
-        self.history_, self.train_s_, self.seed_ = result.history, result.train_s, seed
+        super().fit(X, y, sample_weight=sample_weight, seed=seed)
         self.width_scale_ = 1.0
         return self
 
@@ -381,14 +348,12 @@ class MixtureDensityCalibration(_Calibration):
             Each of shape (n_showers, n_components): component weights (sum 1
             per shower), means and widths in GeV.
         """
-        self._check_is_fitted()
-        voxels, extra = self._split(X)
-        out = predict(self.model_, self.scaler_.transform(self._network_inputs(voxels, extra)))
+        out, raw, sigma_ref = self._outputs(X)
         k = self.n_components
         logits = out[:, :k] - out[:, :k].max(axis=1, keepdims=True)
         weights = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-        raw = raw_energy(voxels, self._geometry)[:, None]
-        scale = raw * reference_resolution(raw)
+        raw = raw[:, None]
+        scale = raw * sigma_ref[:, None]
         sigma = (np.logaddexp(0.0, out[:, 2 * k :]) + self.sigma_floor) * self.width_scale_
         return weights, raw + scale * out[:, k : 2 * k], scale * sigma
 
@@ -459,17 +424,8 @@ class MixtureDensityCalibration(_Calibration):
 
     # --- persistence --------------------------------------------------------
     def _save_state(self, writer: ArtifactWriter) -> dict[str, Any]:
-        writer.keras_weights("network", self.model_)
-        return {
-            "scaler": self.scaler_.to_dict(),
-            "history": self.history_,
-            "train_s": self.train_s_,
-            "width_scale": self.width_scale_,
-        }
+        return {**super()._save_state(writer), "width_scale": self.width_scale_}
 
     def _load_state(self, reader: ArtifactReader, state: dict[str, Any]) -> None:
-        self.scaler_ = Standardiser.from_dict(state["scaler"])
-        self.history_ = state["history"]
-        self.train_s_ = state["train_s"]
+        super()._load_state(reader, state)
         self.width_scale_ = float(state["width_scale"])
-        self.model_ = reader.keras_weights("network", self._network(len(self.scaler_.mean_)))
