@@ -26,6 +26,14 @@ def register(subparsers: Any) -> None:
     )
     p_gen.add_argument("--workers", type=int, default=1, help="local worker processes")
     p_gen.add_argument(
+        "--particles",
+        type=int,
+        default=None,
+        metavar="N",
+        help="tracking only: pions per event; every event of the run gets N "
+        "(a multiple of 25 in [25, 100000]; output goes to data/generated/)",
+    )
+    p_gen.add_argument(
         "--dask", metavar="ADDRESS", default=None, help="run shards on this Dask scheduler"
     )
     p_gen.add_argument("--out", default=None, help="output file (default: see `data info`)")
@@ -59,6 +67,7 @@ def _info(args: argparse.Namespace) -> dict:
 def _generate(args: argparse.Namespace) -> int:
     from hepml_course.data import generate
 
+    options = {"particles": args.particles} if args.particles is not None else None
     path = generate(
         args.name,
         n_events=args.events,
@@ -68,6 +77,7 @@ def _generate(args: argparse.Namespace) -> int:
         out=args.out,
         progress=not args.quiet,
         force=args.force,
+        options=options,
     )
     print(f"wrote {path}")
     return 0

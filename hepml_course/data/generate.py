@@ -1,6 +1,6 @@
 """Generate a dataset: shards run in local processes or on a Dask cluster.
 
-The shards of a run are fixed by ``(n_events, seed)`` (see
+The shards of a run are fixed by ``(n_events, seed, options)`` (see
 :mod:`hepml_course.data.spec`), so the output does not depend on how many
 workers ran them.  Results are written in shard order, atomically.
 """
@@ -12,7 +12,7 @@ import functools
 import importlib.util
 import multiprocessing
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +28,68 @@ from hepml_course.data.rootio import describe_file, sidecar_path, write_json_ato
 from hepml_course.data.spec import DatasetSpec, Shard, ShardOutput
 
 
-def default_output(name: str, n_events: int, seed: int) -> Path:
+def default_output(
+    name: str, n_events: int, seed: int, options: Mapping[str, Any] | None = None
+) -> Path:
     """Where ``generate`` writes by default.
 
-    The shipped size and seed overwrite the shipped file ``data/NAME.root``;
-    anything else goes to ``data/generated/NAME-<events>ev-seed<seed>.root``.
+    The shipped size and seed without options overwrite the shipped file
+    ``data/NAME.root``; anything else goes to
+    ``data/generated/NAME-<events>ev-seed<seed>[-<key><value>...].root``, with one
+    ``-<key><value>`` per generation option, sorted by key (e.g.
+    ``tracking-3ev-seed7-particles10000.root``).  A run with options never
+    replaces the shipped file.
     """
     spec = registry.get(name)
-    if n_events == spec.default_events and seed == spec.default_seed:
+    options = dict(options or {})
+    if not options and n_events == spec.default_events and seed == spec.default_seed:
         return registry.shipped_path(name)
-    return registry.shipped_path(name).parent / "generated" / f"{name}-{n_events}ev-seed{seed}.root"
+    suffix = "".join(f"-{key}{options[key]}" for key in sorted(options))
+    stem = f"{name}-{n_events}ev-seed{seed}{suffix}"
+    return registry.shipped_path(name).parent / "generated" / f"{stem}.root"
+
+
+def check_options(spec: DatasetSpec, options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Validate the names of a run's dataset-specific generation options.
+
+    Parameters
+    ----------
+    spec
+        The dataset.
+    options
+        Option name → value (e.g. ``{"particles": 5000}``); None or ``{}`` for none.
+        An option whose value is None counts as not given.  The values are checked
+        by the dataset's ``plan``.
+
+    Returns
+    -------
+    dict
+        The given options (None values dropped).
+
+    Raises
+    ------
+    ValueError
+        ``options`` is not a mapping, or names an option ``spec.plan_options`` does
+        not declare; the message lists the dataset's options.
+    """
+    if options is None:
+        return {}
+    if not isinstance(options, Mapping):
+        raise ValueError(f"generation options must be a mapping {{name: value}}, got {options!r}")
+    given = {str(k): v for k, v in options.items() if v is not None}
+    unknown = sorted(k for k in given if k not in spec.plan_options)
+    if unknown:
+        known = (
+            f"its options are {list(spec.plan_options)} (command line: "
+            + ", ".join(f"--{k}" for k in spec.plan_options)
+            + ")"
+            if spec.plan_options
+            else "it takes no generation options"
+        )
+        raise ValueError(
+            f"dataset {spec.name!r} does not accept the generation option(s) {unknown}: {known}"
+        )
+    return given
 
 
 def check_requirements(spec: DatasetSpec) -> None:
@@ -205,6 +257,7 @@ def generate(
     out: str | Path | None = None,
     progress: bool = True,
     force: bool = False,
+    options: Mapping[str, Any] | None = None,
 ) -> Path:
     """Generate dataset ``name`` and write it (ROOT + checksum sidecar) atomically.
 
@@ -229,6 +282,11 @@ def generate(
         Show a tqdm progress bar.
     force
         Replace an existing ``out`` even if it is not a course dataset.
+    options
+        Dataset-specific generation options passed to the dataset's ``plan``
+        (names in ``spec.plan_options``, e.g. ``{"particles": 10000}`` for
+        ``tracking``).  They are stored in the checksum record (``"options"``) and
+        change the default output path (see :func:`default_output`).
 
     Returns
     -------
@@ -238,14 +296,14 @@ def generate(
     Raises
     ------
     ValueError
-        Bad size, seed or number of workers (checked before anything runs).
+        Bad size, seed, number of workers or option (checked before anything runs).
     OutputPathError
         ``out`` cannot or must not be written (checked before anything runs).
     GenerationError
         A generator package is missing, or the Dask scheduler does not answer.
     """
     return generate_spec(
-        registry.get(name), n_events, seed, workers, dask_address, out, progress, force
+        registry.get(name), n_events, seed, workers, dask_address, out, progress, force, options
     )
 
 
@@ -258,6 +316,7 @@ def generate_spec(
     out: str | Path | None = None,
     progress: bool = True,
     force: bool = False,
+    options: Mapping[str, Any] | None = None,
 ) -> Path:
     """:func:`generate` for a :class:`DatasetSpec` object (registered or not)."""
     name = spec.name
@@ -267,10 +326,11 @@ def generate_spec(
         spec.default_seed if seed is None else seed,
         workers,
     )
-    path = Path(out) if out is not None else default_output(name, n_events, seed)
+    options = check_options(spec, options)
+    shards = spec.plan(n_events, seed, **options)  # validates the option values: fails fast
+    path = Path(out) if out is not None else default_output(name, n_events, seed, options)
     path = check_output(path, name, force=force)
     check_requirements(spec)
-    shards = spec.plan(n_events, seed)
     entries = write_trees(
         path, spec.trees, _in_order(spec.run_shard, shards, workers, dask_address, progress)
     )
@@ -282,6 +342,7 @@ def generate_spec(
         n_events=n_events,
         seed=seed,
         n_shards=len(shards),
+        **({"options": options} if options else {}),
         entries=entries,
         package_version=hepml_course.__version__,
         python=sys.version.split()[0],

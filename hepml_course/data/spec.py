@@ -5,9 +5,10 @@ A dataset module in :mod:`hepml_course.data.datasets` defines one
 dataset never means editing a shared file.
 
 Generation is split into *shards*.  The list of shards (:attr:`DatasetSpec.plan`)
-depends only on the requested number of events and the seed, never on the number
-of workers, so the same name + size + seed always gives identical arrays, whether
-the shards run in one process, several, or on a Dask cluster.
+depends only on the requested number of events, the seed and the dataset's
+generation options (:attr:`DatasetSpec.plan_options`), never on the number of
+workers, so the same name + size + seed + options always gives identical arrays,
+whether the shards run in one process, several, or on a Dask cluster.
 """
 
 from __future__ import annotations
@@ -109,7 +110,8 @@ class DatasetSpec:
     default_seed
         Seed of the shipped sample.
     plan
-        ``plan(n_events, seed) -> list[Shard]``.
+        ``plan(n_events, seed, **options) -> list[Shard]``; ``options`` are the
+        names in :attr:`plan_options`, passed only when the user gives them.
     run_shard
         ``run_shard(shard) -> ShardOutput``; a module-level function so that it
         pickles for worker processes and Dask.
@@ -119,6 +121,10 @@ class DatasetSpec:
     max_events
         Largest ``n_events`` a run accepts; larger requests are refused at once
         (before planning) instead of running for weeks.
+    plan_options
+        Names of the extra keyword arguments :attr:`plan` accepts (dataset-specific
+        generation options, e.g. ``("particles",)`` for ``tracking``); ``()`` if none.
+        :func:`hepml_course.data.generate` refuses any other option.
     """
 
     name: str
@@ -129,10 +135,11 @@ class DatasetSpec:
     trees: Mapping[str, list[Branch]]
     default_events: int
     default_seed: int
-    plan: Callable[[int, int], list[Shard]]
+    plan: Callable[..., list[Shard]]
     run_shard: Callable[[Shard], ShardOutput]
     requires: tuple[str, ...] = ()
     max_events: int = MAX_EVENTS
+    plan_options: tuple[str, ...] = ()
 
     @property
     def default_tree(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -11,9 +12,10 @@ import time
 
 import pytest
 
-from hepml_course.cli import main
+from hepml_course.cli import build_parser, main
+from hepml_course.data import registry
 from hepml_course.data.errors import GenerationError, OutputPathError
-from hepml_course.data.generate import generate, generate_spec
+from hepml_course.data.generate import default_output, generate, generate_spec
 from hepml_course.data.rootio import atomic_path, remove_stale_partials, sidecar_path
 from tests import toy_dataset
 
@@ -133,3 +135,83 @@ def test_partial_files_of_live_writers_and_other_targets_are_kept(tmp_path):
         p.write_text("partial")
     assert remove_stale_partials(tmp_path / "x.root") == [dead]
     assert live.exists() and other.exists()
+
+
+# --- dataset-specific generation options (issue 16: `--particles` of tracking) ---
+
+
+def _plan_with_scale(n_events: int, seed: int, scale: int = 1) -> list:
+    """The toy plan with a ``scale`` option (stored in the shards' params)."""
+    return [
+        dataclasses.replace(s, params={"scale": scale}) for s in toy_dataset.plan(n_events, seed)
+    ]
+
+
+def test_particles_on_a_dataset_without_options_is_refused(capsys, tmp_path):
+    err = _cli(capsys, "--events", "10", "--particles", "5000", "--out", str(tmp_path / "x.root"))
+    assert "'dimuon' does not accept the generation option(s) ['particles']" in err
+    assert "it takes no generation options" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_option_names_the_datasets_options(tmp_path):
+    with pytest.raises(ValueError, match=r"\['pions'\]: its options are \['particles'\]"):
+        generate("tracking", 2, 1, out=tmp_path / "t.root", options={"pions": 50})
+    with pytest.raises(ValueError, match="must be a mapping"):
+        generate("tracking", 2, 1, out=tmp_path / "t.root", options=[("particles", 50)])
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("0", "between 25 and 100,000"), ("60", "multiple of 25"), ("200000", "between 25")],
+)
+def test_bad_particles_fail_before_generating(capsys, tmp_path, value, message):
+    out = tmp_path / "t.root"
+    args = ["data", "generate", "tracking", "--quiet", "--particles", value, "--out", str(out)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --particles") and message in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("value", [True, 50.5, "50"])
+def test_particles_of_the_wrong_type_are_refused(tmp_path, value):
+    with pytest.raises(ValueError, match=r"--particles .* must be an integer"):
+        generate("tracking", 2, 1, out=tmp_path / "t.root", options={"particles": value})
+
+
+def test_cli_parses_particles_only_when_given():
+    parser = build_parser()
+    args = parser.parse_args(["data", "generate", "tracking", "--particles", "10000"])
+    assert args.particles == 10000
+    assert parser.parse_args(["data", "generate", "tracking"]).particles is None
+
+
+def test_cli_refuses_a_non_integer_particles(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["data", "generate", "tracking", "--particles", "lots"])
+    assert exit_info.value.code == 2
+    assert "--particles: invalid int value: 'lots'" in capsys.readouterr().err
+
+
+def test_runs_with_options_never_default_to_the_shipped_file():
+    shipped = registry.shipped_path("tracking")
+    spec = registry.get("tracking")
+    assert default_output("tracking", spec.default_events, spec.default_seed) == shipped
+    path = default_output("tracking", spec.default_events, spec.default_seed, {"particles": 10000})
+    assert path == shipped.parent / "generated" / "tracking-49ev-seed20261130-particles10000.root"
+    two = default_output("tracking", 3, 7, {"zeta": 1, "alpha": "x"})
+    assert two.name == "tracking-3ev-seed7-alphax-zeta1.root"
+
+
+def test_options_reach_the_plan_and_the_record(tmp_path):
+    spec = dataclasses.replace(toy_dataset.SPEC, plan=_plan_with_scale, plan_options=("scale",))
+    out = generate_spec(spec, 20, 1, out=tmp_path / "s.root", progress=False, options={"scale": 3})
+    record = registry.read_sidecar(out)
+    assert record["options"] == {"scale": 3} and record["n_events"] == 20
+    # a run without options has no "options" field; None counts as not given
+    plain = generate_spec(
+        spec, 20, 1, out=tmp_path / "p.root", progress=False, options={"scale": None}
+    )
+    assert "options" not in registry.read_sidecar(plain)
