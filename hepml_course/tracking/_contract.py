@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from hepml_course.nn.contract import ContractExample
+from hepml_course.tracking.edge_filter import FILTER_FEATURES, EdgeFilter
 from hepml_course.tracking.gnn import EdgeClassifier
 from hepml_course.tracking.graph import EDGE_FEATURES, NODE_FEATURES, Graph
 
@@ -38,4 +39,12 @@ def _edge_classifier() -> ContractExample:
     )
 
 
-EXAMPLES = {"EdgeClassifier": _edge_classifier}
+def _edge_filter() -> ContractExample:
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(200, len(FILTER_FEATURES))).astype(np.float32)
+    return ContractExample(
+        EdgeFilter(hidden=(4,), epochs=1, batch_size=64), x, x[:, 6] < 0.0, verb="predict_proba"
+    )
+
+
+EXAMPLES = {"EdgeClassifier": _edge_classifier, "EdgeFilter": _edge_filter}

@@ -167,3 +167,17 @@ def event_hits(event: Any) -> Hits:
         {k: np.asarray(hit[k]) for k in hit.fields},
         {k: np.asarray(particle[k]) for k in particle.fields},
     )
+
+
+def simulated_hits(event: Mapping[str, Any]) -> Hits:
+    """:class:`Hits` of one event straight from the simulation.
+
+    Parameters
+    ----------
+    event
+        One entry of :func:`hepml_course.data.acts_sim.simulate_events`
+        (``hit_*`` and ``particle_*`` columns).
+    """
+    hit = {k[len("hit_") :]: v for k, v in event.items() if k.startswith("hit_")}
+    particle = {k[len("particle_") :]: v for k, v in event.items() if k.startswith("particle_")}
+    return make_hits(hit, particle)

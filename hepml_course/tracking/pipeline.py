@@ -1,8 +1,13 @@
 """The whole chain on the ``tracking`` dataset: hits → graph → edge scores → tracks → metrics.
 
-The shipped file holds 32 events with 1000 pions (events 0–23 train, 24–31
-test) followed by one event each at 250, 500, 2000 and 4000 pions (the
-scaling study); see ``data/tracking.md``.
+The shipped file (``data/tracking.md``, version 2) holds
+
+* events 0–31 at 1,000 pions: 0–23 train, 24–31 test (the chapter's numbers);
+* events 32–35: one each at 250, 500, 2,000 and 4,000 pions (scaling study);
+* events 36–47: the density mixture, three events each at 250, 500, 2,000 and
+  5,000 pions — the first two of each train the chain, the third is the
+  validation event (the edge-filter threshold is chosen there);
+* event 48: one event at 10,000 pions (the dense display of the chapter).
 """
 
 from __future__ import annotations
@@ -25,9 +30,14 @@ from hepml_course.tracking.tracks import build_tracks
 TRAIN = slice(0, 24)
 TEST = slice(24, 32)
 SCALING = slice(32, 36)
+MIXTURE = slice(36, 48)
+DENSE = 48
+#: Events of each multiplicity in the mixture: the last one validates.
+MIXTURE_EVENTS_EACH = 3
 
-#: Shipped pre-trained Interaction Network (see ``pretrained/README.md``).
-PRETRAINED = Path(__file__).parent / "pretrained" / "interaction_network"
+#: Shipped pre-trained chain: module map, cuts, edge filter, Interaction Network
+#: (see ``pretrained/README.md``).
+PRETRAINED = Path(__file__).parent / "pretrained" / "chain"
 
 
 def load_events(path: str | Path | None = None) -> list[Hits]:
@@ -36,6 +46,38 @@ def load_events(path: str | Path | None = None) -> list[Hits]:
 
     events = data.load("tracking", path=path)
     return [event_hits(events[i]) for i in range(len(events))]
+
+
+def _mixture(events: Sequence[Hits]) -> list[Hits]:
+    mixture = list(events[MIXTURE])
+    if len(mixture) != MIXTURE.stop - MIXTURE.start:
+        raise ValueError(
+            f"the tracking file has {len(events)} events; the chain needs version 2 of the "
+            "dataset (49 events, with the density mixture): regenerate it with "
+            "`hepml-course data generate tracking`"
+        )
+    return mixture
+
+
+def training_events(events: Sequence[Hits]) -> list[Hits]:
+    """The chain's training events: the 24 chapter training events and 8 of the mixture."""
+    mixture = _mixture(events)
+    return list(events[TRAIN]) + [
+        h for i, h in enumerate(mixture) if i % MIXTURE_EVENTS_EACH != MIXTURE_EVENTS_EACH - 1
+    ]
+
+
+def validation_events(events: Sequence[Hits]) -> list[Hits]:
+    """The chain's validation events: the last mixture event of each multiplicity."""
+    mixture = _mixture(events)
+    return [h for i, h in enumerate(mixture) if i % MIXTURE_EVENTS_EACH == MIXTURE_EVENTS_EACH - 1]
+
+
+def load_chain(path: str | Path | None = None):
+    """The shipped :class:`~hepml_course.tracking.chain.TrackingChain` (or the one at ``path``)."""
+    from hepml_course.tracking.chain import TrackingChain
+
+    return TrackingChain.load(PRETRAINED if path is None else path)
 
 
 def edge_pt(hits: Hits, graph: Graph) -> np.ndarray:
@@ -85,6 +127,7 @@ def evaluate(
     pt_min_gev: float = 1.0,
     min_hits: int = 5,
     clean: bool = True,
+    min_track_hits: int = 3,
 ) -> Evaluation:
     """Edge and track metrics over events (counts summed, then divided).
 
@@ -98,6 +141,8 @@ def evaluate(
         Reconstructable particles (pT in GeV, number of hits).
     clean
         Track-building clean-up (see :func:`~hepml_course.tracking.tracks.build_tracks`).
+    min_track_hits
+        Track candidates with fewer hits are dropped.
     """
     y_all, sel_all, hi_all = [], [], []
     n_rec = n_match = n_trk = n_fake = n_dup = 0
@@ -116,6 +161,7 @@ def evaluate(
             scores,
             threshold,
             clean=clean,
+            min_hits=min_track_hits,
             layers=hits.layer,
         )
         m = match_tracks(labels, hits.particle, hits.particle_pt, pt_min_gev, min_hits)

@@ -45,6 +45,7 @@ def test_init_stores_hyper_parameters_only():
     assert model.get_params() == {
         "hidden": 8,
         "iterations": 2,
+        "aggregation": "mean",
         "learning_rate": 2e-3,
         "epochs": 10,
         "decay_to": 1.0,
@@ -192,12 +193,47 @@ def test_bad_graphs_are_clear_errors(trained, graphs):
 
 @pytest.mark.slow
 def test_training_command_writes_a_loadable_saved_model(tmp_path, capsys):
+    from hepml_course.tracking.chain import TrackingChain
     from hepml_course.tracking.train import main
 
-    out = tmp_path / "model"
+    out = tmp_path / "chain"
     assert main(["--epochs", "1", "--out", str(out)]) == 0
     assert "sha256" in capsys.readouterr().out
-    model = EdgeClassifier.load(out)
-    assert model.n_parameters > 10_000
+    model = TrackingChain.load(out).classifier
+    assert model.n_parameters > 10_000 and model.aggregation == "mean"
     assert model.record_["command"].endswith("--epochs 1 --seed 6")
     assert set(model.record_["extra"]["test_metrics"]) >= {"edge_efficiency", "fake_rate"}
+
+
+def test_unknown_aggregation_is_a_clear_error(graphs):
+    with pytest.raises(ValueError, match="aggregation must be one of"):
+        EdgeClassifier(aggregation="max", epochs=1).fit(graphs[:1])
+
+
+def test_mean_aggregation_does_not_grow_with_the_degree(graphs):
+    """Copies of a node's edges change a sum aggregate, not a mean one."""
+    from hepml_course.tracking.gnn import _arrays, build_network
+
+    g = graphs[0]
+    doubled = dataclasses.replace(
+        g,
+        senders=np.concatenate([g.senders, g.senders]),
+        receivers=np.concatenate([g.receivers, g.receivers]),
+        edges=np.concatenate([g.edges, g.edges]),
+        y=np.concatenate([g.y, g.y]),
+    )
+    for aggregation, same in (("mean", True), ("sum", False)):
+        net = build_network(8, 2, aggregation)
+        once = np.asarray(net(_arrays(g)))
+        twice = np.asarray(net(_arrays(doubled)))[: g.n_edges]
+        assert np.allclose(once, twice, atol=1e-5) == same, aggregation
+
+
+def test_sum_aggregation_still_learns_helices(graphs):
+    model = EdgeClassifier(
+        hidden=16, iterations=3, aggregation="sum", learning_rate=5e-3, epochs=30
+    )
+    model.fit(graphs[:4], seed=1)
+    y = np.concatenate([g.y for g in graphs[4:]])
+    sel = np.concatenate(model.predict(graphs[4:])) > 0.5
+    assert (sel & y).sum() / y.sum() > 0.85
