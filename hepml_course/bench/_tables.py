@@ -138,13 +138,64 @@ def _tracking(result: dict) -> str:
         "TrackML score",
     ]
     text = _table(header, rows)
+    by_n = result.get("by_multiplicity")
+    if by_n:
+        text += (
+            f"\nBy density ({result.get('events', 'events')}; CPU time per event, "
+            "peak memory above the process baseline):\n\n"
+        )
+        text += _table(
+            [
+                "pions",
+                "hits",
+                "edges/hit into GNN",
+                "true edges/hit",
+                "track eff.",
+                "fake",
+                "duplicate",
+                "TrackML",
+                "baseline eff.",
+                "graph [ms]",
+                "filter [ms]",
+                "GNN [ms]",
+                "tracks [ms]",
+                "total [ms]",
+                "peak memory [MB]",
+            ],
+            [
+                [
+                    n,
+                    m["hits"],
+                    m["edges_per_hit"],
+                    m["true_edges_per_hit"],
+                    m["track_efficiency"],
+                    m["fake_rate"],
+                    m["duplicate_rate"],
+                    m["trackml_score"],
+                    m["baseline_track_efficiency"],
+                    *(m["time_ms"][k] for k in ("graph", "filter", "gnn", "tracks", "total")),
+                    m["peak_rss_mb"],
+                ]
+                for n, m in by_n.items()
+            ],
+        )
     scaling = result.get("scaling")
     if scaling:
         text += "\n" + _table(
-            ["hits per event", "graph + inference [s]"],
+            ["hits per event", "whole chain, wall [s]"],
             [[n, t] for n, t in zip(scaling["n_hits"], scaling["seconds"], strict=True)],
         )
-        text += f"\nFitted exponent of time vs hits: {format_number(scaling.get('exponent'))}.\n"
+        text += f"\nFitted exponent of wall time vs hits: {format_number(scaling.get('exponent'))}."
+        if "exponent_total" in scaling:
+            stages = ", ".join(
+                f"{k} {format_number(v)}" for k, v in scaling["exponent_by_stage"].items()
+            )
+            low, high = scaling["fit_range"]
+            text += (
+                f" CPU time vs pions over {low}–{high}: whole chain "
+                f"{format_number(scaling['exponent_total'])} ({stages})."
+            )
+        text += "\n"
     return text
 
 
