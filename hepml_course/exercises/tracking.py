@@ -13,7 +13,12 @@ from typing import Any
 
 from hepml_course.exercises.checking import check
 
-__all__ = ["check_edge_ratio", "check_radius", "check_tight_efficiency"]
+__all__ = [
+    "check_candidate_ratio",
+    "check_edge_ratio",
+    "check_radius",
+    "check_tight_efficiency",
+]
 
 #: GeV / (T · m): pT = 0.3 · |q| · B · R for unit charge (0.29979… exactly).
 _GEV_PER_TESLA_METRE = 0.299792458
@@ -57,6 +62,7 @@ def check_tight_efficiency(
     test_graphs: Sequence[Any],
     scores: Sequence[Any],
     threshold: float = 0.95,
+    min_track_hits: int = 3,
 ) -> None:
     """Exercise 2: track efficiency of the pre-trained scores at a tighter edge cut.
 
@@ -70,20 +76,24 @@ def check_tight_efficiency(
         network's edge scores, one entry per event.
     threshold
         Edge-score threshold of the exercise.
+    min_track_hits
+        Shortest track kept (the chain's ``min_track_hits``).
     """
     name = f"track efficiency at threshold {threshold:g}"
     if _not_answered(answer):
         check(name, answer, 0.0)
     from hepml_course.tracking import pipeline
 
-    reference = pipeline.evaluate(test, test_graphs, scores, threshold=threshold)
+    reference = pipeline.evaluate(
+        test, test_graphs, scores, threshold=threshold, min_track_hits=min_track_hits
+    )
     check(
         name,
         answer,
         reference.track_efficiency,
         rel_tol=1e-4,
-        hint="pipeline.evaluate with threshold=0.95 returns an Evaluation; "
-        "take its track_efficiency",
+        hint="pipeline.evaluate with threshold=0.95 and min_track_hits=chain.min_track_hits "
+        "returns an Evaluation; take its track_efficiency",
     )
 
 
@@ -128,4 +138,57 @@ def check_edge_ratio(
         rel_tol=1e-3,
         hint="GeometricCuts.fit(train[:8], pt_min_gev=0.5, quantile=0.995), build the graph "
         "of `hits`, and divide its n_edges by graph.n_edges",
+    )
+
+
+def check_candidate_ratio(
+    answer: object,
+    train_events: Sequence[Any],
+    hits: Any,
+    cuts: Any,
+    module_map: Any,
+    n_phi: int = 64,
+    n_z: int = 12,
+) -> None:
+    """Exercise 4: growth of the candidates when the module map has coarser sectors.
+
+    The reference learns a :class:`~hepml_course.tracking.ModuleMap` with
+    ``n_phi`` × ``n_z`` sectors per layer on ``train_events`` (default settings
+    otherwise), counts the candidate pairs of ``hits`` that pass ``cuts``
+    (:func:`~hepml_course.tracking.build_graph_module_map`) and divides by the
+    same count for the chapter's ``module_map``.
+
+    Parameters
+    ----------
+    answer
+        The learner's ratio (coarse-map candidates / chapter-map candidates).
+    train_events
+        The events the chain learned its map on (``pipeline.training_events(events)``).
+    hits
+        The chapter's test event.
+    cuts, module_map
+        The chain's geometric cuts and module map.
+    n_phi, n_z
+        Sectors per layer of the coarse map.
+    """
+    name = f"candidate ratio of a {n_phi} × {n_z} module map vs the chain's"
+    if _not_answered(answer):
+        check(name, answer, 0.0)
+    from hepml_course.tracking import ModuleMap, build_graph_module_map
+
+    coarse = ModuleMap.fit(train_events, n_phi=n_phi, n_z=n_z)
+    fine = build_graph_module_map(hits, cuts, module_map).n_edges
+    if fine == 0:
+        raise ValueError(
+            "the chapter's module map finds no candidate in `hits`: pass the test event"
+        )
+    reference = build_graph_module_map(hits, cuts, coarse).n_edges / fine
+    check(
+        name,
+        answer,
+        reference,
+        rel_tol=1e-3,
+        hint=f"ModuleMap.fit(pipeline.training_events(events), n_phi={n_phi}, n_z={n_z}); count "
+        "the edges of build_graph_module_map(hits, chain.cuts, map) for the coarse and for the "
+        "chain's map, and divide (coarse / chain)",
     )

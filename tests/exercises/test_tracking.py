@@ -7,7 +7,13 @@ import pytest
 
 from hepml_course.exercises import ExerciseNotAnswered, ExerciseWrong
 from hepml_course.exercises import tracking as exercise
-from hepml_course.tracking import GeometricCuts, build_graph, pipeline
+from hepml_course.tracking import (
+    GeometricCuts,
+    ModuleMap,
+    build_graph,
+    build_graph_module_map,
+    pipeline,
+)
 from tests.tracking.helpers import helix_event
 
 
@@ -43,6 +49,11 @@ def test_tight_efficiency(events, capsys):
         exercise.check_tight_efficiency(..., test, graphs, scores, threshold=0.95)
     with pytest.raises(ExerciseWrong, match="not right yet"):
         exercise.check_tight_efficiency(loose, test, graphs, scores, threshold=0.95)
+    longer = pipeline.evaluate(test, graphs, scores, threshold=0.95, min_track_hits=8)
+    exercise.check_tight_efficiency(
+        longer.track_efficiency, test, graphs, scores, threshold=0.95, min_track_hits=8
+    )
+    assert "✓" in capsys.readouterr().out
 
 
 def test_edge_ratio(events, capsys):
@@ -56,3 +67,23 @@ def test_edge_ratio(events, capsys):
         exercise.check_edge_ratio(..., train, hits, graph, pt_min_gev=0.7, quantile=0.99)
     with pytest.raises(ExerciseWrong, match="not right yet"):
         exercise.check_edge_ratio(1 / right, train, hits, graph, pt_min_gev=0.7, quantile=0.99)
+
+
+def test_candidate_ratio(events, capsys):
+    train, hits = events[:3], events[3]
+    cuts = GeometricCuts.fit(train, pt_min_gev=1.0, quantile=0.999)
+    fine = ModuleMap.fit(train, n_phi=64, n_z=12)
+    coarse = ModuleMap.fit(train, n_phi=16, n_z=3)
+    right = (
+        build_graph_module_map(hits, cuts, coarse).n_edges
+        / build_graph_module_map(hits, cuts, fine).n_edges
+    )
+    assert right > 1.05, "coarser sectors must bring more candidates in the toy event"
+    exercise.check_candidate_ratio(right, train, hits, cuts, fine, n_phi=16, n_z=3)
+    assert "✓" in capsys.readouterr().out
+    with pytest.raises(ExerciseNotAnswered, match="no answer yet"):
+        exercise.check_candidate_ratio(..., train, hits, cuts, fine, n_phi=16, n_z=3)
+    for wrong in (1 / right, 1.0):
+        with pytest.raises(ExerciseWrong, match="not right yet") as info:
+            exercise.check_candidate_ratio(wrong, train, hits, cuts, fine, n_phi=16, n_z=3)
+        assert f"{right:.3f}" not in str(info.value), "the message must not reveal the answer"
