@@ -105,7 +105,9 @@ def _fixes(name: str, file: Path, shipped: bool) -> tuple[str, str]:
     except RecordError:
         record = None
     if record is not None and record.get("dataset") == name:
-        cmd = registry.regenerate_command(name, record.get("n_events"), record.get("seed"))
+        cmd = registry.regenerate_command(
+            name, record.get("n_events"), record.get("seed"), record.get("options")
+        )
         fix = f"It is a course {name!r} file: regenerate it with {cmd} --out {file}"
         return fix, fix
     record_fix = f"Restore the record, or, if {file.name} is not a course {name!r} file, {foreign}"

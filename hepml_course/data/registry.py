@@ -62,14 +62,25 @@ def shipped_path(name: str) -> Path:
     return data_dir() / get(name).filename
 
 
-def regenerate_command(name: str, events: int | None = None, seed: int | None = None) -> str:
-    """The shell command that (re)creates a dataset file."""
+def regenerate_command(
+    name: str,
+    events: int | None = None,
+    seed: int | None = None,
+    options: dict[str, Any] | None = None,
+) -> str:
+    """The shell command that (re)creates a dataset file.
+
+    ``options`` are the dataset's generation options recorded with the file
+    (e.g. ``{"particles": 10000}``); each becomes ``--<name> <value>``.
+    """
     spec = get(name)
     cmd = f"hepml-course data generate {name}"
     if events is not None and events != spec.default_events:
         cmd += f" --events {events}"
     if seed is not None and seed != spec.default_seed:
         cmd += f" --seed {seed}"
+    for key, value in sorted((options or {}).items()):
+        cmd += f" --{key.replace('_', '-')} {value}"
     return cmd
 
 

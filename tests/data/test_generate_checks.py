@@ -215,3 +215,11 @@ def test_options_reach_the_plan_and_the_record(tmp_path):
         spec, 20, 1, out=tmp_path / "p.root", progress=False, options={"scale": None}
     )
     assert "options" not in registry.read_sidecar(plain)
+
+
+def test_regenerate_command_repeats_the_recorded_options():
+    from hepml_course.data import registry
+
+    cmd = registry.regenerate_command("tracking", 3, 5, {"particles": 10000})
+    assert cmd == "hepml-course data generate tracking --events 3 --seed 5 --particles 10000"
+    assert registry.regenerate_command("tracking") == "hepml-course data generate tracking"
