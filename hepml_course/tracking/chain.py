@@ -223,11 +223,17 @@ class TrackingChain:
         Raises
         ------
         FileExistsError
-            If ``folder`` exists and ``overwrite`` is False.
+            If ``folder`` exists and ``overwrite`` is False, or if it exists and is
+            not a tracking-chain folder (never replaced, whatever ``overwrite`` says).
         """
         folder = Path(folder)
         if folder.exists() and not overwrite:
             raise FileExistsError(f"{folder} exists; pass overwrite=True or choose another folder")
+        if folder.exists() and not (folder / "chain.json").is_file():
+            raise FileExistsError(
+                f"{folder} exists and is not a tracking-chain folder (no chain.json): it is "
+                "never replaced; choose a new folder name"
+            )
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
         tmp.chmod(0o755)  # mkdtemp makes it private; a model folder is shared like any other
@@ -282,13 +288,21 @@ class TrackingChain:
                 f"{path} fails its checksum (edited or corrupt): retrain the chain or restore "
                 "the file"
             )
-        cuts = GeometricCuts(**settings["cuts"])
+        try:
+            cuts = GeometricCuts(**settings["cuts"])
+            numbers = (
+                float(settings["filter_threshold"]),
+                float(settings["threshold"]),
+                int(settings["min_track_hits"]),
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise ModuleMapError(f"{path} lacks a setting or holds a bad one ({err!r})") from err
         return cls(
             cuts=cuts,
             module_map=ModuleMap.from_dict(settings["module_map"]),
             edge_filter=EdgeFilter.load(folder / "edge_filter"),
-            filter_threshold=float(settings["filter_threshold"]),
+            filter_threshold=numbers[0],
             classifier=EdgeClassifier.load(folder / "interaction_network"),
-            threshold=float(settings["threshold"]),
-            min_track_hits=int(settings["min_track_hits"]),
+            threshold=numbers[1],
+            min_track_hits=numbers[2],
         )

@@ -165,6 +165,14 @@ def test_chain_save_load_round_trip_and_tampering(chain, events, tmp_path):
     folder = chain.save(tmp_path / "chain", command="test", seed=0)
     with pytest.raises(FileExistsError, match="overwrite=True"):
         chain.save(folder)
+    # a folder that is not a chain is never replaced, even with overwrite=True
+    user = tmp_path / "notes"
+    user.mkdir()
+    (user / "thesis.tex").write_text("precious")
+    with pytest.raises(FileExistsError, match="never replaced"):
+        chain.save(user, overwrite=True)
+    assert (user / "thesis.tex").read_text() == "precious"
+    assert chain.save(folder, overwrite=True) == folder  # a chain folder is replaced
     again = TrackingChain.load(folder)
     hits = events[pipeline.TEST][0]
     np.testing.assert_array_equal(again.run(hits).labels, chain.run(hits).labels)
@@ -173,6 +181,14 @@ def test_chain_save_load_round_trip_and_tampering(chain, events, tmp_path):
     settings["filter_threshold"] = 0.0
     (folder / "chain.json").write_text(json.dumps(settings))
     with pytest.raises(ModuleMapError, match="checksum"):
+        TrackingChain.load(folder)
+    # a consistent file that lacks a setting (another version) is a clear error too
+    from hepml_course.nn.artifacts import sha256_json
+
+    del settings["min_track_hits"], settings["sha256"]
+    settings["sha256"] = sha256_json(settings)
+    (folder / "chain.json").write_text(json.dumps(settings))
+    with pytest.raises(ModuleMapError, match="lacks a setting"):
         TrackingChain.load(folder)
     (folder / "chain.json").write_text("{not json")
     with pytest.raises(ModuleMapError, match="not a tracking-chain file"):
