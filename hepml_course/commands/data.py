@@ -1,4 +1,4 @@
-"""``hepml-course data {list,info,generate,verify}``."""
+"""``hepml-course data {list,info,generate,verify,export,judge-calo}``."""
 
 from __future__ import annotations
 
@@ -49,6 +49,56 @@ def register(subparsers: Any) -> None:
     p_verify.add_argument("name", nargs="?", help="dataset (all if omitted)")
     p_verify.set_defaults(handler=_verify)
 
+    p_export = sub.add_parser(
+        "export", help="write a calorimeter dataset's showers in another format (CaloChallenge)"
+    )
+    p_export.add_argument("name", choices=EXPORTABLE, help="calorimeter dataset to export")
+    p_export.add_argument(
+        "--format",
+        choices=("calochallenge",),
+        required=True,
+        help="calochallenge: HDF5 with incident_energies (N, 1) and showers (N, 368), MeV",
+    )
+    p_export.add_argument("--out", required=True, help="output HDF5 file")
+    p_export.add_argument(
+        "--split",
+        choices=("all", "train", "test"),
+        default="all",
+        help="the course's fixed train/test split of the showers (default: all)",
+    )
+    p_export.add_argument(
+        "--input",
+        default=None,
+        metavar="FILE",
+        help="a larger file of the dataset made by `hepml-course data generate NAME --out FILE` "
+        "(default: the shipped file)",
+    )
+    p_export.add_argument(
+        "--max-showers", type=int, default=None, metavar="N", help="write only the first N"
+    )
+    p_export.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p_export.set_defaults(handler=_export)
+
+    p_judge = sub.add_parser(
+        "judge-calo",
+        help="the course's shower metrics (JSON) of a CaloChallenge dataset-1-photon file "
+        "against a reference file",
+    )
+    p_judge.add_argument("reference", help="reference CaloChallenge HDF5 file (e.g. Geant4)")
+    p_judge.add_argument("generated", help="generated CaloChallenge HDF5 file to judge")
+    p_judge.add_argument(
+        "--no-low-level", action="store_true", help="skip the (slow) voxel classifier"
+    )
+    p_judge.add_argument("--seed", type=int, default=0, help="seed of the classifier tests")
+    p_judge.add_argument(
+        "--max-showers", type=int, default=None, metavar="N", help="use the first N of each file"
+    )
+    p_judge.set_defaults(handler=_judge_calo)
+
+
+#: Datasets that ``data export`` can write (the calorimeter showers).
+EXPORTABLE = ("calo", "calo_material")
+
 
 def _list(args: argparse.Namespace) -> int:
     from hepml_course.data import registry
@@ -92,3 +142,55 @@ def _verify(args: argparse.Namespace) -> int:
             n = len(load(name, tree=tree))
             print(f"{name}: tree {tree!r} OK ({n} entries)")
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    import awkward as ak
+    import numpy as np
+
+    from hepml_course.data import load
+    from hepml_course.data.calochallenge import write_calochallenge
+    from hepml_course.generative.showers import Showers, split
+
+    if args.max_showers is not None and args.max_showers < 1:
+        raise ValueError(f"--max-showers must be >= 1, got {args.max_showers}")
+    arrays = load(
+        args.name,
+        tree="showers",
+        branches=["incident_energy_gev", "voxel_energy_gev"],
+        path=args.input,
+    )
+    showers = Showers(
+        np.asarray(ak.to_numpy(arrays["voxel_energy_gev"]), dtype=np.float64),
+        np.asarray(ak.to_numpy(arrays["incident_energy_gev"]), dtype=np.float64),
+    )
+    if args.split != "all":
+        train, test = split(showers)
+        showers = train if args.split == "train" else test
+    showers = showers.subset(args.max_showers)
+    path = write_calochallenge(
+        args.out,
+        showers.voxels_gev,
+        showers.e_inc_gev,
+        overwrite=args.force,
+        attrs={"dataset": args.name, "split": args.split},
+    )
+    e = showers.e_inc_gev
+    print(
+        f"wrote {path}: {len(showers)} showers of {args.name!r} (split {args.split}), "
+        f"incident energies {e.min():.3g}–{e.max():.3g} GeV, CaloChallenge dataset-1-photon "
+        "format (MeV)"
+    )
+    return 0
+
+
+def _judge_calo(args: argparse.Namespace) -> dict:
+    from hepml_course.generative.calochallenge import judge_calochallenge
+
+    return judge_calochallenge(
+        args.reference,
+        args.generated,
+        seed=args.seed,
+        low_level=not args.no_low_level,
+        max_showers=args.max_showers,
+    )

@@ -10,6 +10,11 @@ RNTuple) are read with :func:`open_file`:
 >>> real = data.open_file("nanoaod.root", tree="Events")   # doctest: +SKIP
 """
 
+from hepml_course.data.calochallenge import (
+    CaloChallengeFormatError,
+    read_calochallenge,
+    write_calochallenge,
+)
 from hepml_course.data.errors import (
     ChecksumMismatchError,
     CorruptDatasetError,
@@ -28,6 +33,7 @@ from hepml_course.data.load import load, verify
 from hepml_course.data.registry import get, info, names, shipped_path
 
 __all__ = [
+    "CaloChallengeFormatError",
     "ChecksumMismatchError",
     "CorruptDatasetError",
     "DataError",
@@ -46,6 +52,8 @@ __all__ = [
     "load",
     "names",
     "open_file",
+    "read_calochallenge",
     "shipped_path",
     "verify",
+    "write_calochallenge",
 ]

@@ -191,3 +191,22 @@ def test_metric_summary_keys_and_sanity(samples):
     assert set(row) == {"auc_high_level", "fpd", "fpd_err", "kpd", "kpd_err", "w1_mean"}
     assert row["auc_high_level"] < 0.6 and row["w1_mean"] < 0.1
     assert "auc_high_level" in gm.format_table({"toy": row})
+
+
+def test_incident_energies_of_shape_n_by_2_are_refused_not_flattened():
+    voxels = np.ones((3, 16))
+    # 3 showers with 2 energies each: flattening would give 6 energies (or, with 6 showers, a
+    # silent mix-up); the checker must refuse the shape itself
+    with pytest.raises(ValueError, match=r"\(n_showers,\) or \(n_showers, 1\).*\(3, 2\)"):
+        gm.check_showers(voxels, np.ones((3, 2)))
+    with pytest.raises(ValueError, match=r"\(6, 2\)"):
+        gm.check_showers(np.ones((12, 16)), np.ones((6, 2)))
+    with pytest.raises(ValueError, match="one energy per shower"):
+        gm.check_showers(np.ones((1, 16)), np.float64(5.0))
+
+
+def test_incident_energies_of_shape_n_by_1_are_accepted():
+    voxels, e_inc = gm.check_showers(np.ones((3, 16)), np.array([[1.0], [2.0], [3.0]]))
+    assert e_inc.shape == (3,)
+    np.testing.assert_array_equal(e_inc, [1.0, 2.0, 3.0])
+    assert voxels.shape == (3, 16)
