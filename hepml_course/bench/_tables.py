@@ -200,27 +200,37 @@ def _tracking(result: dict) -> str:
 
 
 def _generative(result: dict) -> str:
-    keys = ["auc_high_level", "auc_low_level", "fpd", "w1_mean", "showers_per_s"]
-    rows = [[n, *[g.get(k) for k in keys]] for n, g in result["generators"].items()]
+    groups = ["energies", "centroids", "widths", "sparsity"]
+
+    def row(name: str, g: dict, speed: object, speed_up: object, n_train: object) -> list:
+        by_group = g.get("auc_by_group", {})
+        return [
+            name,
+            g.get("auc_high_level"),
+            g.get("auc_low_level"),
+            *[by_group.get(k) for k in groups],
+            g.get("fpd"),
+            speed,
+            speed_up,
+            n_train,
+        ]
+
+    rows = [
+        row(n, g, g.get("showers_per_s"), g.get("speed_up_at_50_gev"), g.get("n_train_showers"))
+        for n, g in result["generators"].items()
+    ]
     ref = result.get("reference", {})
     speeds = ref.get("showers_per_s", {})
-    rows.append(
-        [
-            "simulator vs itself",
-            ref.get("auc_high_level"),
-            ref.get("auc_low_level"),
-            None,
-            None,
-            speeds.get("50") or speeds.get("50.0"),
-        ]
-    )
+    rows.append(row("simulator vs itself", ref, speeds.get("50") or speeds.get("50.0"), 1, None))
     header = [
         "generator",
         "AUC high-level",
         "AUC low-level",
+        *[f"AUC {k}" for k in groups],
         "FPD",
-        "mean W1",
         "showers/s (50 GeV)",
+        "speed-up",
+        "training showers",
     ]
     return _table(header, rows)
 

@@ -9,7 +9,13 @@ They differ in the second stage, the voxel shapes given the energies:
 
 * ``vae`` — :class:`ConditionalVAE`, a conditional variational autoencoder;
 * ``gan`` — :class:`WassersteinGAN`, a conditional Wasserstein GAN with gradient penalty;
-* ``flow_matching`` — :class:`FlowMatching`, conditional flow matching with an ODE sampler.
+* ``flow_matching`` — :class:`FlowMatching`, conditional flow matching with an ODE sampler;
+
+and a fast one, ``distilled`` — :class:`DistilledFlow`, a one-call student of a
+flow-matching teacher.  :func:`large_split` gives the large simulated training
+sample (made on first use) and :func:`fresh_test_showers` fresh test showers;
+:func:`read_calochallenge_showers` and :func:`judge_calochallenge` read and judge
+CaloChallenge dataset-1-photon files.
 
 :class:`AlphaSymmetry` rotates and mirrors training showers (the α
 symmetry); refinement reweights a generator's output with
@@ -30,6 +36,7 @@ __getattr__, __dir__, __all__ = attach(
         "AlphaSymmetry": "augmentation",
         "ConditionalFlow": "networks",
         "ConditionalVAE": "vae",
+        "DistilledFlow": "distilled",
         "FlowMatching": "flow_matching",
         "GENERATORS": "registry",
         "MODELS_DIR": "pretrained",
@@ -39,11 +46,15 @@ __getattr__, __dir__, __all__ = attach(
         "available": "pretrained",
         "calo_split": "showers",
         "effective_sample_size": "reweighting",
+        "fresh_test_showers": "training_data",
+        "judge_calochallenge": "calochallenge",
+        "large_split": "training_data",
         "generator_class": "registry",
         "layer_sizes": "base",
         "load_pretrained": "pretrained",
         "make_generator": "registry",
         "metric_table": "evaluate",
+        "read_calochallenge_showers": "calochallenge",
         "record": "pretrained",
         "reference_simulator": "evaluate",
         "simulate": "evaluate",

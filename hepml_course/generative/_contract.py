@@ -6,10 +6,15 @@ with a fixed seed must give identical showers after ``save``/``load``.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
+from hepml_course.generative.distilled import DistilledFlow
 from hepml_course.generative.flow_matching import FlowMatching
 from hepml_course.generative.gan import WassersteinGAN
 from hepml_course.generative.vae import ConditionalVAE
@@ -40,10 +45,31 @@ def _example(model: ConditionalVAE | WassersteinGAN | FlowMatching) -> ContractE
     )
 
 
+def _distilled() -> ContractExample:
+    """A student of a tiny toy teacher (saved to a temporary folder, removed at exit)."""
+    folder = Path(tempfile.mkdtemp(prefix="hepml-contract-teacher-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    voxels, e_inc = _toy_showers()
+    FlowMatching(hidden=(32,), n_steps=4, **_SMALL).fit(voxels, e_inc, seed=0).save(
+        folder / "flow_matching"
+    )
+    return _example(
+        DistilledFlow(
+            teacher=str(folder / "flow_matching"),
+            n_pairs=400,
+            hidden=(32,),
+            epochs=1,
+            batch_size=64,
+            layer_sizes=(4, 12),
+        )
+    )
+
+
 EXAMPLES: dict[str, Callable[[], ContractExample]] = {
     "ConditionalVAE": lambda: _example(ConditionalVAE(latent_dim=4, hidden=(32,), **_SMALL)),
     "WassersteinGAN": lambda: _example(
         WassersteinGAN(noise_dim=8, hidden=(32,), critic_hidden=(32,), **_SMALL)
     ),
     "FlowMatching": lambda: _example(FlowMatching(hidden=(32,), n_steps=4, **_SMALL)),
+    "DistilledFlow": _distilled,
 }

@@ -258,17 +258,27 @@ class ShowerGenerator(Estimator):
         )
         self.preprocessor_.calibrate_hits(x, voxels_gev, e_inc_gev, n_bins)
 
-    def generate(self, e_inc_gev: Any, *, seed: int = 0, batch_size: int = 20000) -> np.ndarray:
+    def generate(
+        self,
+        e_inc_gev: Any,
+        *,
+        seed: int = 0,
+        batch_size: int = 20000,
+        allow_extrapolation: bool = False,
+    ) -> np.ndarray:
         """Sample one shower per incident energy.
 
         Parameters
         ----------
         e_inc_gev
-            (n,) incident energies, GeV (a 1-D array; a scalar is refused too).
+            (n,) incident energies, GeV (a 1-D array; a scalar is refused too),
+            inside the training range (± 2 %).
         seed
             Seed of the sampling noise (same seed → same showers).
         batch_size
             Showers per network call.
+        allow_extrapolation
+            Accept energies outside the training range (unvalidated showers).
 
         Returns
         -------
@@ -282,6 +292,8 @@ class ShowerGenerator(Estimator):
                 f"e_inc_gev must be a 1-D array of incident energies (n,), got shape {e_inc.shape}"
             )
         c = self.preprocessor_.condition(e_inc)
+        if not allow_extrapolation:
+            self.preprocessor_.check_energy_range(e_inc)
         rng = np.random.default_rng(seed)
         parts = [
             self._sample_both(c[i : i + batch_size], rng) for i in range(0, len(c), batch_size)

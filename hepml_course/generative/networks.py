@@ -170,9 +170,28 @@ class ConditionalFlow:
 
     def sample(self, c: np.ndarray, n_steps: int, rng: np.random.Generator) -> np.ndarray:
         """Integrate noise to samples (n, n_features) for the conditions ``c`` (n, n_cond)."""
-        tf = import_tensorflow()
         x0 = rng.standard_normal((len(c), self.n_features)).astype(np.float32)
+        return self.integrate(x0, c, n_steps)
+
+    def integrate(self, x0: np.ndarray, c: np.ndarray, n_steps: int) -> np.ndarray:
+        """The ODE's deterministic map: noise ``x0`` (n, n_features) → samples, given ``c``.
+
+        Parameters
+        ----------
+        x0
+            (n, n_features) starting points (standard normal noise).
+        c
+            (n, n_cond) conditions.
+        n_steps
+            Midpoint steps (two network calls each).
+        """
+        tf = import_tensorflow()
+        x0 = np.asarray(x0, dtype=np.float32)
         c = np.asarray(c, dtype=np.float32)
+        if x0.ndim != 2 or x0.shape[1] != self.n_features or len(x0) != len(c):
+            raise ValueError(
+                f"x0 must have shape ({len(c)}, {self.n_features}) to match c, got {x0.shape}"
+            )
         return self._integrate(x0, c, tf.constant(int(n_steps), dtype=tf.int32)).numpy()
 
     def count_params(self) -> int:

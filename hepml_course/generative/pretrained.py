@@ -56,14 +56,21 @@ def write_card(directory: str | Path = MODELS_DIR) -> Path:
         '# Generator weights of the chapter "Generative simulation"',
         "",
         "Written by `python -m hepml_course.generative.train NAME` (this card is regenerated",
-        "by every training run). Each generator is trained on the training split (75 %,",
-        "fixed permutation `hepml_course.generative.showers.SPLIT_SEED`) of the shipped",
-        "`calo` dataset. Each `NAME/` folder is a saved model (`hepml_course.nn.artifacts`):",
+        "by every training run). With `--large N` (the shipped weights) a generator trains on",
+        "the training part of a large simulated sample (`hepml_course.generative.training_data`:",
+        "N showers from the `calo` simulator with its own seed, made on first use by",
+        "`hepml-course data generate calo --events N --seed 20261207` into `data/generated/`,",
+        "not shipped) and is judged on its validation part (the `validation` line: the numbers",
+        "on which hyper-parameters are chosen); without it, on the training split of the",
+        "shipped `calo` file. The `distilled` student learns from the flow-matching teacher",
+        "named in its hyper-parameters. Each `NAME/` folder is a saved model",
+        "(`hepml_course.nn.artifacts`):",
         "`record.json` holds the hyper-parameters, the preprocessing state, the seed, the",
         "command and the sha256 of every file and of the record itself; only the sampling",
         "networks are stored: the layer-energy flow (`energy_flow.weights.h5`, stage 1) and",
         "the shape network (`shape_network.weights.h5`: VAE decoder, GAN generator or",
-        "flow-matching velocity field, stage 2).",
+        "flow-matching velocity field, stage 2); the student has one network",
+        "(`student.weights.h5`).",
         "Load with `hepml_course.generative.load_pretrained(NAME)`, which checks every",
         "sha256 (a modified record or weight file is refused).",
         "`tests/generative/test_pretrained.py` (slow) re-runs the command and compares the",
@@ -94,6 +101,19 @@ def write_card(directory: str | Path = MODELS_DIR) -> Path:
             f"- record sha256: `{rec['record_sha256']}`",
             *(f"- `{name}/{file}`: sha256 `{sha}`" for file, sha in rec["files"].items()),
             f"- final training loss: {extra.get('final_loss', '?')}",
+            *(
+                [
+                    f"- validation ({extra['validation']['n_validation']} showers): "
+                    f"`{json.dumps(extra['validation'])}`"
+                ]
+                if extra.get("validation")
+                else []
+            ),
+            *(
+                [f"- teacher record sha256: `{state['teacher_record_sha256']}`"]
+                if state.get("teacher_record_sha256")
+                else []
+            ),
             "",
         ]
     card = directory / "card.md"

@@ -10,6 +10,7 @@ GENERATORS: dict[str, str] = {
     "vae": "hepml_course.generative.vae:ConditionalVAE",
     "gan": "hepml_course.generative.gan:WassersteinGAN",
     "flow_matching": "hepml_course.generative.flow_matching:FlowMatching",
+    "distilled": "hepml_course.generative.distilled:DistilledFlow",
 }
 
 

@@ -54,9 +54,16 @@ def check_showers(voxels_gev: np.ndarray, e_inc_gev: np.ndarray, n_voxels: int |
     voxels_gev
         Voxel energies, shape (n_showers, n_voxels), GeV.
     e_inc_gev
-        Incident energies, shape (n_showers,), GeV.
+        Incident energies, shape (n_showers,) or (n_showers, 1) (the
+        CaloChallenge layout), GeV.  Any other shape is refused: an
+        (n_showers, 2) array is never flattened into 2 · n_showers energies.
     n_voxels
         Expected number of voxels (checked when given).
+
+    Returns
+    -------
+    voxels, e_inc
+        float64 arrays of shapes (n_showers, n_voxels) and (n_showers,).
 
     Raises
     ------
@@ -64,7 +71,15 @@ def check_showers(voxels_gev: np.ndarray, e_inc_gev: np.ndarray, n_voxels: int |
         On wrong shapes, NaN/inf, or non-positive incident energies.
     """
     voxels = np.asarray(voxels_gev, dtype=np.float64)
-    e_inc = np.asarray(e_inc_gev, dtype=np.float64).reshape(-1)
+    e_inc = np.asarray(e_inc_gev, dtype=np.float64)
+    if e_inc.ndim == 2 and e_inc.shape[1] == 1:
+        e_inc = e_inc[:, 0]
+    elif e_inc.ndim != 1:
+        raise ValueError(
+            f"incident energies must have shape (n_showers,) or (n_showers, 1), got "
+            f"{e_inc.shape}: pass one energy per shower (a single shower needs "
+            "np.atleast_1d(e_inc))"
+        )
     if voxels.ndim != 2:
         raise ValueError(
             f"voxel energies must have shape (n_showers, n_voxels), got {voxels.shape}; "
@@ -484,6 +499,62 @@ def metric_summary(
             low_level_inputs(generated_voxels, generated_e_inc),
             seed=seed,
             epochs=low_level_epochs,
+        )
+    return out
+
+
+#: Groups of high-level features (name prefixes), judged one by one by
+#: :func:`classifier_auc_by_group`.
+FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
+    "energies": ("e_layer_", "e_ratio"),
+    "centroids": ("centroid_",),
+    "widths": ("width_",),
+    "sparsity": ("sparsity_",),
+}
+
+
+def classifier_auc_by_group(
+    reference_voxels: np.ndarray,
+    reference_e_inc: np.ndarray,
+    generated_voxels: np.ndarray,
+    generated_e_inc: np.ndarray,
+    geometry: GeometryLike,
+    seed: int = 0,
+) -> dict[str, float]:
+    """High-level classifier AUC per feature group: which aspect of a shower gives a generator away.
+
+    The classifier of :func:`classifier_auc_high_level`, trained once per group
+    of :data:`FEATURE_GROUPS` (each with ``log10 E_inc`` as an extra input, so
+    the test stays conditional on the energy).
+
+    Parameters
+    ----------
+    reference_voxels, generated_voxels
+        (n, n_voxels) voxel energies, GeV.
+    reference_e_inc, generated_e_inc
+        (n,) incident energies, GeV.
+    geometry
+        See :class:`GeometryLike`.
+    seed
+        Seed of the splits and classifiers.
+
+    Returns
+    -------
+    dict
+        Group name → test-set AUC (0.5: the group is indistinguishable).
+    """
+    ref = high_level_features(reference_voxels, reference_e_inc, geometry)
+    gen = high_level_features(generated_voxels, generated_e_inc, geometry)
+    names = informative_features(ref)
+    log_ref = np.log10(np.asarray(reference_e_inc, dtype=np.float64).reshape(len(ref["e_ratio"])))
+    log_gen = np.log10(np.asarray(generated_e_inc, dtype=np.float64).reshape(len(gen["e_ratio"])))
+    out = {}
+    for group, prefixes in FEATURE_GROUPS.items():
+        chosen = [n for n in names if n.startswith(prefixes)]
+        x_ref, _ = feature_matrix(ref, chosen)
+        x_gen, _ = feature_matrix(gen, chosen)
+        out[group] = classifier_auc_high_level(
+            np.column_stack([x_ref, log_ref]), np.column_stack([x_gen, log_gen]), seed=seed
         )
     return out
 

@@ -62,3 +62,52 @@ def test_command_line_records_every_non_default_setting():
     )
     cmd = command_line("gan", 1, 5, 64, 1000, augment=True)
     assert cmd.endswith("--augment --batch-size 64 --n-train 1000")
+
+
+def test_large_sample_training_records_validation_metrics(tmp_path, monkeypatch):
+    """--large trains on the large sample's training part and judges it on its validation part."""
+    from hepml_course.data import registry
+    from hepml_course.generative import training_data
+
+    # stand-in for the 140,000-shower sample: the shipped file, with a small validation part
+    monkeypatch.setattr(training_data, "VALIDATION_SIZE", 400)
+    monkeypatch.setattr(
+        training_data,
+        "large_sample",
+        lambda n, seed=0, workers=2, progress=True: registry.shipped_path("calo"),
+    )
+    args = ["vae", "--epochs", "1", "--n-train", "500", "--large", "15000", "--quiet"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    rec = record("vae", tmp_path)
+    assert rec["command"].endswith("--n-train 500 --large 15000")
+    val = rec["extra"]["validation"]
+    assert val["n_validation"] == 400
+    assert set(val["auc_by_group"]) == {"energies", "centroids", "widths", "sparsity"}
+    assert 0.5 <= val["auc_high_level"] <= 1.0
+    assert (
+        rec["extra"]["dataset_sha256"]
+        == registry.read_sidecar(registry.shipped_path("calo"))["sha256"]
+    )
+    with pytest.raises(SystemExit, match="either --data or --large"):
+        main([*args, "--data", "x.root", "--out", str(tmp_path)])
+
+
+def test_training_on_a_calochallenge_file(tmp_path):
+    from hepml_course.data import write_calochallenge
+
+    showers = calo_split()[1].subset(400)
+    file = tmp_path / "photons.h5"
+    write_calochallenge(file, showers.voxels_gev, showers.e_inc_gev)
+    args = ["gan", "--epochs", "1", "--data", str(file), "--quiet", "--out", str(tmp_path)]
+    assert main(args) == 0
+    rec = record("gan", tmp_path)
+    assert rec["extra"]["n_train"] == 400
+    gen = load_pretrained("gan", tmp_path)
+    low, high = gen.preprocessor_.e_inc_range_gev_
+    assert low == pytest.approx(showers.e_inc_gev.min(), rel=1e-6)
+    assert high == pytest.approx(showers.e_inc_gev.max(), rel=1e-6)
+
+
+def test_teacher_is_for_the_distilled_generator_only(tmp_path):
+    with pytest.raises(SystemExit, match="distilled generator only"):
+        main(["vae", "--teacher", str(tmp_path), "--out", str(tmp_path)])
