@@ -45,3 +45,45 @@ def test_label_text_and_energy():
     texts = _texts(fig)
     assert "CMS Open Data" in texts and "8 TeV" in texts and "Simulation" not in texts
     plt.close(fig)
+
+
+def test_pareto_front_keeps_only_undominated_points():
+    points = {
+        "slow good": (10.0, 0.55),
+        "fast bad": (1e4, 0.9),
+        "dominated": (5.0, 0.6),
+        "middle": (1e3, 0.7),
+    }
+    assert plotting.pareto_front(points) == ["slow good", "middle", "fast bad"]
+
+
+def test_frontier_plot_draws_points_targets_and_literature_without_speeds():
+    points = {"flow": (1e3, 0.62), "student": (2e4, 0.68)}
+    fig, ax, lax = plotting.frontier_plot(
+        points, simulator=(100.0, 0.5), literature={"A": 0.64, "B": 0.641}
+    )
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels == ["flow", "student", "simulator vs itself"]
+    assert "A" in [t.get_text() for t in lax.texts] and lax.get_visible()
+    assert ax.get_xscale() == "log"
+    # the fast region starts at 100 × the simulator's speed
+    assert ax.get_xlim()[1] >= 100 * 100.0
+    # close literature labels are pulled apart
+    ys = sorted(t.get_position()[1] for t in lax.texts)
+    assert ys[1] - ys[0] > 0.01
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("points", "kwargs", "message"),
+    [
+        ({}, {}, "at least one point"),
+        ({"g": (0.0, 0.6)}, {"fast_target": None}, "speed must be"),
+        ({"g": (10.0, 1.3)}, {"fast_target": None}, "AUC lies in"),
+        ({"g": (10.0, 0.6)}, {}, "pass simulator"),
+        ({"g": (10.0, 0.6)}, {"fast_target": None, "literature": {"x": -1.0}}, "literature"),
+    ],
+)
+def test_frontier_plot_rejects_bad_input(points, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.frontier_plot(points, **kwargs)
