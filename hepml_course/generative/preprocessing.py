@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import expit, logit
 
-from hepml_course.metrics.generative import check_showers
+from hepml_course.metrics.generative import check_showers, incident_energies
 
 #: Threshold of a voxel never hit in training (GeV): generated energy there is dropped.
 NEVER = 1e30
@@ -259,7 +259,7 @@ class ShowerPreprocessor:
     def condition(self, e_inc_gev: np.ndarray) -> np.ndarray:
         """Standardised ``log E_inc``, shape (n, 1), float32."""
         self._require_fit()
-        e_inc = _energies(e_inc_gev)
+        e_inc = incident_energies(e_inc_gev)
         if not np.all(np.isfinite(e_inc)) or np.any(e_inc <= 0):
             raise ValueError("incident energies must be finite and > 0 GeV")
         return ((np.log(e_inc) - self.cond_mean_) / self.cond_std_)[:, None].astype(np.float32)
@@ -295,7 +295,7 @@ class ShowerPreprocessor:
         """
         self._require_fit()
         x = np.asarray(x)
-        e_inc = _energies(e_inc_gev)
+        e_inc = incident_energies(e_inc_gev)
         if x.ndim != 2 or x.shape[1] != self.n_features or len(x) != len(e_inc):
             raise ValueError(
                 f"expected features of shape ({len(e_inc)}, {self.n_features}), got {x.shape}"
@@ -341,7 +341,7 @@ class ShowerPreprocessor:
 
     def inverse_transform(self, x: np.ndarray, e_inc_gev: np.ndarray) -> np.ndarray:
         """Standardised features → voxel energies (n, n_voxels), GeV."""
-        e_inc = _energies(e_inc_gev)
+        e_inc = incident_energies(e_inc_gev)
         voxels, energies = self._before_cut(x, e_inc)
         hit = voxels >= self._hit_limit_gev(e_inc)
         self._keep_one_cell_per_lit_layer(voxels, energies, hit)
@@ -412,7 +412,7 @@ class ShowerPreprocessor:
             Bins of equal population in log(incident energy).
         """
         self._require_fit()
-        e_inc = _energies(e_inc_gev)
+        e_inc = incident_energies(e_inc_gev)
         voxels, _ = check_showers(voxels_gev, e_inc, self.n_voxels_)
         if n_bins < 1 or len(e_inc) < 20 * n_bins:
             raise ValueError(
@@ -480,19 +480,6 @@ class ShowerPreprocessor:
                 else None
             ),
         )
-
-
-def _energies(e_inc_gev: np.ndarray) -> np.ndarray:
-    """Incident energies as a (n,) float array; (n, 1) is accepted, any other shape refused."""
-    e_inc = np.asarray(e_inc_gev, dtype=np.float64)
-    if e_inc.ndim == 2 and e_inc.shape[1] == 1:
-        e_inc = e_inc[:, 0]
-    if e_inc.ndim != 1:
-        raise ValueError(
-            f"incident energies must have shape (n,) or (n, 1), got {e_inc.shape}: "
-            "pass one energy per shower"
-        )
-    return e_inc
 
 
 def _array_or_none(values) -> np.ndarray | None:

@@ -46,6 +46,24 @@ class GeometryLike(Protocol):
         """Voxel centres of one layer: radius (mm) and angle (rad)."""
 
 
+def incident_energies(e_inc_gev: np.ndarray) -> np.ndarray:
+    """Incident energies as a float array of shape (n_showers,).
+
+    An (n_showers, 1) column (the CaloChallenge layout) is accepted; any
+    other shape — e.g. (n, 2) — is refused, never flattened.
+    """
+    e_inc = np.asarray(e_inc_gev, dtype=np.float64)
+    if e_inc.ndim == 2 and e_inc.shape[1] == 1:
+        return e_inc[:, 0]
+    if e_inc.ndim != 1:
+        raise ValueError(
+            f"incident energies must have shape (n_showers,) or (n_showers, 1), got "
+            f"{e_inc.shape}: pass one energy per shower (a single shower needs "
+            "np.atleast_1d(e_inc))"
+        )
+    return e_inc
+
+
 def check_showers(voxels_gev: np.ndarray, e_inc_gev: np.ndarray, n_voxels: int | None = None):
     """Validate a batch of showers and return them as float arrays.
 
@@ -71,15 +89,7 @@ def check_showers(voxels_gev: np.ndarray, e_inc_gev: np.ndarray, n_voxels: int |
         On wrong shapes, NaN/inf, or non-positive incident energies.
     """
     voxels = np.asarray(voxels_gev, dtype=np.float64)
-    e_inc = np.asarray(e_inc_gev, dtype=np.float64)
-    if e_inc.ndim == 2 and e_inc.shape[1] == 1:
-        e_inc = e_inc[:, 0]
-    elif e_inc.ndim != 1:
-        raise ValueError(
-            f"incident energies must have shape (n_showers,) or (n_showers, 1), got "
-            f"{e_inc.shape}: pass one energy per shower (a single shower needs "
-            "np.atleast_1d(e_inc))"
-        )
+    e_inc = incident_energies(e_inc_gev)
     if voxels.ndim != 2:
         raise ValueError(
             f"voxel energies must have shape (n_showers, n_voxels), got {voxels.shape}; "

@@ -125,3 +125,17 @@ def test_hit_calibration_restores_the_reference_hit_rates(data):
         pre.calibrate_hits(blurred, voxels[:, :10], e_inc)
     with pytest.raises(ValueError, match="expected features of shape"):
         pre.calibrate_hits(blurred[:, :5], voxels, e_inc)
+
+
+def test_an_energy_column_is_accepted_and_two_columns_refused(data):
+    voxels, e_inc = data
+    pre = ShowerPreprocessor(layer_sizes=(4, 12)).fit(voxels, e_inc)
+    x, c = pre.transform(voxels[:5], e_inc[:5])
+    assert np.array_equal(pre.condition(e_inc[:5, None]), c)
+    assert np.allclose(
+        pre.inverse_transform(x, e_inc[:5, None]), pre.inverse_transform(x, e_inc[:5])
+    )
+    with pytest.raises(ValueError, match=r"\(5, 2\)"):
+        pre.inverse_transform(x, np.column_stack([e_inc[:5], e_inc[:5]]))
+    with pytest.raises(ValueError, match=r"\(5, 2\)"):
+        pre.condition(np.column_stack([e_inc[:5], e_inc[:5]]))
