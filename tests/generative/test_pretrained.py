@@ -82,6 +82,7 @@ def test_flow_matching_is_the_most_accurate(test_showers):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3 * 3600)  # flow matching trains for 30 min, the others for a few
 @pytest.mark.parametrize("name", SHIPPED)
 def test_retraining_reproduces_the_shipped_metrics(name, test_showers, tmp_path):
     rec = record(name)
