@@ -195,18 +195,7 @@ class ShowerGenerator(Estimator):
             Stop after the epoch that exceeds this wall time (``epochs_trained_``
             says how many ran); ``None``: run all ``epochs``.
         """
-        voxels = check_array(voxels_gev, name="voxels_gev", dtype=np.float64)
-        e_inc = np.asarray(e_inc_gev, dtype=np.float64)
-        if e_inc.ndim != 1:
-            raise ValueError(f"e_inc_gev must be 1-D (n_showers,), got shape {e_inc.shape}")
-        check_lengths(voxels_gev=voxels, e_inc_gev=e_inc, sample_weight=sample_weight)
-        if sample_weight is not None:
-            w = np.asarray(sample_weight, dtype=np.float64)
-            if not np.allclose(w, w.mean()):
-                raise ValueError(
-                    f"{type(self).__name__} does not support unequal sample weights; "
-                    "select or resample the showers instead"
-                )
+        voxels, e_inc = self._check_training_showers(voxels_gev, e_inc_gev, sample_weight)
         if self.layer_sizes is not None and sum(self.layer_sizes) != voxels.shape[1]:
             raise ValueError(
                 f"layer_sizes {self.layer_sizes} sum to {sum(self.layer_sizes)} voxels, "
@@ -244,6 +233,24 @@ class ShowerGenerator(Estimator):
         self._calibrate_hits(voxels, e_inc, rng)
         self.train_s_ = time.perf_counter() - start
         return self
+
+    def _check_training_showers(
+        self, voxels_gev: Any, e_inc_gev: Any, sample_weight: Any
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Validate ``fit``'s inputs: (voxels (n, n_voxels), energies (n,)) as float arrays."""
+        voxels = check_array(voxels_gev, name="voxels_gev", dtype=np.float64)
+        e_inc = np.asarray(e_inc_gev, dtype=np.float64)
+        if e_inc.ndim != 1:
+            raise ValueError(f"e_inc_gev must be 1-D (n_showers,), got shape {e_inc.shape}")
+        check_lengths(voxels_gev=voxels, e_inc_gev=e_inc, sample_weight=sample_weight)
+        if sample_weight is not None:
+            w = np.asarray(sample_weight, dtype=np.float64)
+            if not np.allclose(w, w.mean()):
+                raise ValueError(
+                    f"{type(self).__name__} does not support unequal sample weights; "
+                    "select or resample the showers instead"
+                )
+        return voxels, e_inc
 
     def _calibrate_hits(
         self, voxels_gev: np.ndarray, e_inc_gev: np.ndarray, rng: np.random.Generator

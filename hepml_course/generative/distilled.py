@@ -31,7 +31,7 @@ import numpy as np
 from hepml_course.generative.base import ShowerGenerator
 from hepml_course.generative.networks import batches, sampling_call
 from hepml_course.generative.preprocessing import ShowerPreprocessor
-from hepml_course.nn import check_array, check_lengths, import_keras, mlp, seed_everything
+from hepml_course.nn import import_keras, mlp, seed_everything
 from hepml_course.nn.artifacts import ArtifactReader, ArtifactWriter
 
 
@@ -186,13 +186,7 @@ class DistilledFlow(ShowerGenerator):
         max_train_s
             Stop after the epoch that exceeds this wall time.
         """
-        voxels = check_array(voxels_gev, name="voxels_gev", dtype=np.float64)
-        e_inc = np.asarray(e_inc_gev, dtype=np.float64)
-        if e_inc.ndim != 1:
-            raise ValueError(f"e_inc_gev must be 1-D (n_showers,), got shape {e_inc.shape}")
-        check_lengths(voxels_gev=voxels, e_inc_gev=e_inc, sample_weight=sample_weight)
-        if sample_weight is not None and not np.allclose(sample_weight, np.mean(sample_weight)):
-            raise ValueError("DistilledFlow does not support unequal sample weights")
+        voxels, e_inc = self._check_training_showers(voxels_gev, e_inc_gev, sample_weight)
         keras = import_keras()
         teacher = self._load_teacher()
         pre = teacher.preprocessor_
