@@ -332,7 +332,10 @@ def generate_spec(
     path = check_output(path, name, force=force)
     check_requirements(spec)
     entries = write_trees(
-        path, spec.trees, _in_order(spec.run_shard, shards, workers, dask_address, progress)
+        path,
+        spec.trees,
+        _in_order(spec.run_shard, shards, workers, dask_address, progress),
+        compression=spec.uproot_compression(),
     )
     record = describe_file(
         path,

@@ -125,6 +125,10 @@ class DatasetSpec:
         Names of the extra keyword arguments :attr:`plan` accepts (dataset-specific
         generation options, e.g. ``("particles",)`` for ``tracking``); ``()`` if none.
         :func:`hepml_course.data.generate` refuses any other option.
+    compression
+        ``(algorithm, level)`` of the ROOT file's compression, an uproot
+        algorithm name: ``("ZSTD", 5)`` (fast) by default, ``("LZMA", 9)`` for
+        the large samples where every megabyte of the repository counts.
     """
 
     name: str
@@ -140,6 +144,14 @@ class DatasetSpec:
     requires: tuple[str, ...] = ()
     max_events: int = MAX_EVENTS
     plan_options: tuple[str, ...] = ()
+    compression: tuple[str, int] = ("ZSTD", 5)
+
+    def uproot_compression(self) -> Any:
+        """The file's compression as an uproot object (e.g. ``uproot.LZMA(9)``)."""
+        import uproot
+
+        algorithm, level = self.compression
+        return getattr(uproot, algorithm)(level)
 
     @property
     def default_tree(self) -> str:

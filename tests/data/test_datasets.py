@@ -10,9 +10,11 @@ from hepml_course import data
 from hepml_course.data import registry
 from hepml_course.data.paths import data_dir
 
-#: Budget of the shipped data files: a clone stays quick on Binder.  Raised from 60 to
-#: 64 MB for the varying-material calorimeter sample of the systematics chapter.
-MAX_DATA_MB = 64
+#: Budget of the shipped data files (top level of data/, MiB): a clone stays quick on
+#: Binder.  Raised from 60 to 64 for the varying-material calorimeter sample of the
+#: systematics chapter, and to 80 for jets_v2 and jets_unlabelled (issue 19 allows the
+#: whole data/ folder, weights included, to grow to 90 MB).
+MAX_DATA_MB = 80
 
 
 @pytest.mark.smoke
@@ -53,3 +55,15 @@ def test_data_folder_stays_small():
     assert total < MAX_DATA_MB * 2**20, (
         f"data/ holds {total / 2**20:.1f} MB (limit {MAX_DATA_MB} MB)"
     )
+
+
+def test_data_folder_with_weights_stays_within_90_mb():
+    """Everything shipped under data/ (files, shipped weights, CMS open data), not the
+    generated samples (git-ignored): at most 90 MiB (issue 19's budget for jets v2)."""
+    generated = data_dir() / "generated"
+    total = sum(
+        p.stat().st_size
+        for p in data_dir().rglob("*")
+        if p.is_file() and generated not in p.parents
+    )
+    assert total < 90 * 2**20, f"data/ holds {total / 2**20:.1f} MiB (limit 90 MiB)"

@@ -284,11 +284,19 @@ def _jet_features(constituents: ak.Array) -> dict[str, np.ndarray]:
     return out
 
 
-def _process_batch(events: ak.Array, process: str, need: dict[int, int]) -> list[dict]:
+#: Key of ``need`` when any jet is accepted, matched to a truth class or not.
+ANY_JET = -1
+
+
+def _process_batch(
+    events: ak.Array, process: str, need: dict[int, int], any_jet: bool = False
+) -> list[dict]:
     """Cluster, label and select the jets of one batch; returns per-jet records (no features).
 
     Of each event only the two leading jets are considered; ``need`` (class →
-    jets still wanted) is decremented in place.
+    jets still wanted, or :data:`ANY_JET` → jets still wanted with ``any_jet``)
+    is decremented in place.  With ``any_jet`` every jet within the acceptance
+    is kept, and its label is its truth class or -1 when it matches none.
     """
     import fastjet
 
@@ -314,9 +322,10 @@ def _process_batch(events: ak.Array, process: str, need: dict[int, int]) -> list
             if abs(jeta[j]) > JET_ETA_MAX:
                 continue
             label = _label_jet(truth, ev, jeta[j], jphi[j], process)
-            if label < 0 or need.get(label, 0) <= 0:
+            key = ANY_JET if any_jet else label
+            if (label < 0 and not any_jet) or need.get(key, 0) <= 0:
                 continue
-            need[label] -= 1
+            need[key] -= 1
             s = slice(c_off[j], c_off[j + 1])
             records.append(
                 {
@@ -331,33 +340,72 @@ def _process_batch(events: ak.Array, process: str, need: dict[int, int]) -> list
     return records
 
 
-def run_shard(shard: Shard) -> ShardOutput:
-    """Generate one shard: ``shard.n_events`` jets, split evenly over the process's classes."""
+def generate_columns(
+    process: str,
+    n_jets: int,
+    seed: int,
+    *,
+    mpi: bool,
+    shard_index: int = 0,
+    any_jet: bool = False,
+    mantissa_bits: int = KEPT_MANTISSA_BITS,
+    with_energy: bool = True,
+) -> dict[str, np.ndarray | ak.Array]:
+    """Generate ``n_jets`` jets of one process: the branches of tree ``particles``.
+
+    Parameters
+    ----------
+    process
+        A key of :data:`PROCESSES`.
+    n_jets
+        Jets to keep: split evenly over the process's classes, or, with
+        ``any_jet``, any jets in the acceptance (labelled -1 if unmatched).
+    seed
+        Pythia seed.
+    mpi
+        Multi-parton interactions on or off.
+    shard_index
+        Only for error messages.
+    any_jet
+        Keep jets whatever their truth match (an unlabelled sample); jets are
+        then in generation order, otherwise sorted by class.
+    mantissa_bits
+        Float mantissa bits kept in the constituent branches.
+    with_energy
+        Include ``Part_e`` (False: the energies are left out; a reader takes
+        the massless E = pT cosh η).
+
+    Returns
+    -------
+    dict
+        Branch name → array (the constituents jagged), in the order of
+        ``_PARTICLES`` (without ``Part_e`` if not ``with_energy``).
+    """
     from hepml_course.data.pythia import generate_events
 
-    process = shard.params["process"]
     cfg = PROCESSES[process]
-    classes = [CLASS_NAMES.index(c) for c in cfg["classes"]]
-    per = shard.n_events // len(classes)
-    need = {c: per for c in classes}
-    need[classes[0]] += shard.n_events - per * len(classes)
-    main = shard.params.get("mpi", MAIN_MPI) == MAIN_MPI
-    mpi = "on" if shard.params.get("mpi", MAIN_MPI) else "off"
-    pythia = make_pythia((*cfg["settings"], f"PartonLevel:MPI = {mpi}"), shard.seed)
+    if any_jet:
+        need = {ANY_JET: n_jets}
+    else:
+        classes = [CLASS_NAMES.index(c) for c in cfg["classes"]]
+        per = n_jets // len(classes)
+        need = {c: per for c in classes}
+        need[classes[0]] += n_jets - per * len(classes)
+    pythia = make_pythia((*cfg["settings"], f"PartonLevel:MPI = {'on' if mpi else 'off'}"), seed)
     records: list[dict] = []
     n_generated = 0
     while sum(need.values()) > 0:
-        if n_generated > MAX_EVENTS_PER_JET * shard.n_events:
+        if n_generated > MAX_EVENTS_PER_JET * n_jets:
             raise GenerationError(
-                f"jets shard {shard.index} ({process}): only {len(records)} of "
-                f"{shard.n_events} jets after {n_generated} events; check the settings"
+                f"jets shard {shard_index} ({process}): only {len(records)} of "
+                f"{n_jets} jets after {n_generated} events; check the settings"
             )
         events = generate_events(pythia, BATCH_EVENTS)
         n_generated += BATCH_EVENTS
-        records += _process_batch(events, process, need)
+        records += _process_batch(events, process, need, any_jet=any_jet)
     sigma = sigma_pb(pythia)
-    records.sort(key=lambda r: r["label"])  # stable: generation order within a class
-
+    if not any_jet:
+        records.sort(key=lambda r: r["label"])  # stable: generation order within a class
     consts = ak.Array([{k: r["c"][k] for k in ("px", "py", "pz", "E")} for r in records])
     consts = ak.zip({k: consts[k] for k in ("px", "py", "pz", "E")})
     feats = _jet_features(consts)
@@ -375,7 +423,7 @@ def run_shard(shard: Shard) -> ShardOutput:
     counts = ak.num(c)
 
     def jag(x: ak.Array) -> ak.Array:
-        flat = _round_mantissa(ak.to_numpy(ak.flatten(x)).astype(np.float32))
+        flat = _round_mantissa(ak.to_numpy(ak.flatten(x)).astype(np.float32), mantissa_bits)
         return ak.unflatten(flat, counts)
 
     columns = {
@@ -392,6 +440,21 @@ def run_shard(shard: Shard) -> ShardOutput:
         "Part_dphi": jag(dphi),
         "Part_e": jag(c.E),
     }
+    if not with_energy:
+        del columns["Part_e"]
+    return columns
+
+
+def run_shard(shard: Shard) -> ShardOutput:
+    """Generate one shard: ``shard.n_events`` jets, split evenly over the process's classes."""
+    main = shard.params.get("mpi", MAIN_MPI) == MAIN_MPI
+    columns = generate_columns(
+        shard.params["process"],
+        shard.n_events,
+        shard.seed,
+        mpi=bool(shard.params.get("mpi", MAIN_MPI)),
+        shard_index=shard.index,
+    )
     hlf = {b.name: columns[b.name] for b in _HLF_BRANCHES}
     if not main:
         return {"jets": _empty(_HLF_BRANCHES), "particles": _empty(_PARTICLES), "mpi_on": hlf}
