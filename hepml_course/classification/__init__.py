@@ -1,7 +1,7 @@
 """Jet tagging (chapter "Classification"): data access, preprocessing and the three model
 generations — a boosted decision tree and a dense network on high-level features, and
-particle-based networks (Deep Sets / Particle Flow Network, a small Particle Transformer)
-on jet constituents.
+particle-based networks (Deep Sets / Particle Flow Network, a small Particle Transformer,
+a ParticleNet-style EdgeConv network) on jet constituents.
 
 Every tagger follows the model contract of :class:`hepml_course.nn.Estimator`
 and reads one input container, :class:`JetInputs` (``split.x_train`` of
@@ -19,9 +19,11 @@ __getattr__, __dir__, __all__ = attach(
         "DNNTagger": "dnn",
         "DeepSetsTagger": "deepsets",
         "ParticleTransformerTagger": "transformer",
+        "ParticleNetTagger": "particlenet",
         "build_dnn": "dnn",
         "build_deepsets": "deepsets",
         "build_particle_transformer": "transformer",
+        "build_particlenet": "particlenet",
         "pair_features_numpy": "transformer",
         "PAIR_FEATURES": "transformer",
         # preprocessing
@@ -38,6 +40,7 @@ __getattr__, __dir__, __all__ = attach(
         "load_hlf": "jets",
         "load_jets": "jets",
         "pad_constituents": "jets",
+        "constituents": "jets",
         # the comparison
         "compare": None,
         "CompareConfig": "compare",

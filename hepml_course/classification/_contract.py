@@ -8,6 +8,7 @@ from hepml_course.classification.bdt import BDTTagger
 from hepml_course.classification.deepsets import DeepSetsTagger
 from hepml_course.classification.dnn import DNNTagger
 from hepml_course.classification.jets import HLF_FEATURES, JetInputs
+from hepml_course.classification.particlenet import ParticleNetTagger
 from hepml_course.classification.transformer import ParticleTransformerTagger
 from hepml_course.nn.contract import ContractExample
 
@@ -44,6 +45,11 @@ EXAMPLES = {
     "ParticleTransformerTagger": lambda: _example(
         ParticleTransformerTagger(
             n_particles=_N_PARTICLES, dim=8, heads=2, n_blocks=1, epochs=1, batch_size=64
+        )
+    ),
+    "ParticleNetTagger": lambda: _example(
+        ParticleNetTagger(
+            n_particles=_N_PARTICLES, k=3, channels=((8,), (8,)), head=(8,), epochs=1, batch_size=64
         )
     ),
 }

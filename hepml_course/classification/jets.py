@@ -1,4 +1,4 @@
-"""The ``jets`` dataset as arrays for jet tagging: high-level features and constituents.
+"""The labelled jet datasets (``jets``, ``jets_v2``) as arrays for tagging: features, constituents.
 
 Contract used by other chapters (the FPGA chapter trains its 16→64→32→32→5
 tagger on :func:`load_hlf`): keep :data:`CLASS_NAMES`, :data:`HLF_FEATURES` and
@@ -36,6 +36,13 @@ PARTICLE_FIELDS: tuple[str, ...] = ("pt", "deta", "dphi", "e")
 JET_KINEMATICS: tuple[str, ...] = ("j_pt", "j_eta", "j_mass", "j_tau21", "j_tau32")
 
 assert CLASS_NAMES == _DATASET_CLASSES, "class order must match the dataset's labels"
+
+#: The labelled jet datasets and their trees: ``jets`` (idealised, multi-parton interactions
+#: off in the main trees) and ``jets_v2`` (realistic, MPI on; 10 000 jets per class).
+LABELLED_TREES: dict[str, tuple[str, ...]] = {
+    "jets": ("jets", "particles", "mpi_on"),
+    "jets_v2": ("particles", "mpi_off"),
+}
 
 
 @dataclass(frozen=True)
@@ -233,12 +240,29 @@ def _matrix(jets: ak.Array, names: tuple[str, ...]) -> np.ndarray:
     return x
 
 
+def _labelled_tree(dataset: str, tree: str | None) -> str:
+    """The tree to read (the dataset's first if None); clear errors for other names."""
+    if dataset not in LABELLED_TREES:
+        raise ValueError(
+            f"dataset {dataset!r} has no jet labels for tagging; choose one of "
+            f"{list(LABELLED_TREES)} (jets_unlabelled is for pre-training: "
+            "hepml_course.foundation)"
+        )
+    trees = LABELLED_TREES[dataset]
+    if tree is None:
+        return trees[0]
+    if tree not in trees:
+        raise ValueError(f"dataset {dataset!r} has the trees {list(trees)}, not {tree!r}")
+    return tree
+
+
 def load_hlf(
     test_fraction: float = 0.25,
     seed: int = 0,
     max_jets: int | None = None,
-    tree: str = "jets",
+    tree: str | None = None,
     path: str | Path | None = None,
+    dataset: str = "jets",
 ) -> HLFSplit:
     """The 16 high-level features and labels of the ``jets`` dataset, split for training.
 
@@ -251,23 +275,63 @@ def load_hlf(
     max_jets
         Use a class-stratified random subset of this many jets (all if None).
     tree
-        ``"jets"`` (the main sample, multi-parton interactions off),
-        ``"particles"`` (the main-sample jets that carry constituents) or
-        ``"mpi_on"`` (a smaller sample with multi-parton interactions on).
+        A tree of :data:`LABELLED_TREES` (default: the dataset's main tree).
+        For ``jets``: ``"jets"`` (the main sample, multi-parton interactions
+        off), ``"particles"`` (the main-sample jets that carry constituents) or
+        ``"mpi_on"`` (a smaller sample with multi-parton interactions on); for
+        ``jets_v2``: ``"particles"`` (MPI on) or ``"mpi_off"``.
     path
-        Read another file of the ``jets`` dataset (e.g. a larger generated one).
+        Read another file of the dataset (e.g. a larger generated one).
+    dataset
+        ``"jets"`` or ``"jets_v2"``.
 
     Returns
     -------
     HLFSplit
     """
-    jets = data.load("jets", tree=tree, branches=["label", *HLF_FEATURES], path=path)
+    tree = _labelled_tree(dataset, tree)
+    jets = data.load(dataset, tree=tree, branches=["label", *HLF_FEATURES], path=path)
     y_all = ak.to_numpy(jets["label"]).astype(np.int64)
     keep = _subsample(y_all, max_jets, seed)
     x = _matrix(jets[keep], HLF_FEATURES)
     y = y_all[keep]
     train, test = _split(len(y), y, test_fraction, seed)
     return HLFSplit(x[train], x[test], y[train], y[test], HLF_FEATURES, CLASS_NAMES)
+
+
+def constituents(jets: ak.Array) -> ak.Array:
+    """The constituents of loaded jets as records with the fields :data:`PARTICLE_FIELDS`.
+
+    Parameters
+    ----------
+    jets
+        Jets as :func:`hepml_course.data.load` returns them, with the record
+        field ``Part`` (``pt`` [GeV], ``deta``, ``dphi`` [rad] and, in ``jets``,
+        ``e`` [GeV]) and, when ``Part`` has no ``e`` (``jets_v2`` and
+        ``jets_unlabelled`` store no energies), the jet pseudorapidity ``j_eta``.
+
+    Returns
+    -------
+    awkward.Array
+        Jagged records (jets × constituents) with fields ``pt, deta, dphi, e``;
+        a missing energy is the massless E = pT cosh(η_jet + Δη), which differs
+        from the true one by m²/2E (< 1 % for a pion above 1 GeV).
+    """
+    if "Part" not in jets.fields:
+        raise ValueError(
+            f"the jets carry no constituents (fields {jets.fields}); load a tree with "
+            "the Part_* branches, e.g. data.load('jets_v2', tree='particles')"
+        )
+    part = jets["Part"]
+    if "e" in part.fields:
+        return ak.zip({f: part[f] for f in PARTICLE_FIELDS})
+    if "j_eta" not in jets.fields:
+        raise ValueError(
+            "these constituents have no stored energies; also load the branch j_eta "
+            "(the massless energy needs the jet pseudorapidity)"
+        )
+    energy = part["pt"] * np.cosh(jets["j_eta"] + part["deta"])
+    return ak.zip({"pt": part["pt"], "deta": part["deta"], "dphi": part["dphi"], "e": energy})
 
 
 def pad_constituents(parts: ak.Array, n_particles: int) -> tuple[np.ndarray, np.ndarray]:
@@ -310,8 +374,10 @@ def load_jets(
     seed: int = 0,
     max_jets: int | None = None,
     path: str | Path | None = None,
+    dataset: str = "jets",
+    tree: str = "particles",
 ) -> JetSplit:
-    """Jets of tree ``particles``: high-level features, constituents, kinematics, labels.
+    """Jets with constituents: high-level features, constituents, kinematics, labels.
 
     Every model of the chapter is trained and evaluated on this one split, so
     that their numbers compare the same jets.
@@ -320,17 +386,26 @@ def load_jets(
     ----------
     n_particles
         Constituents kept per jet (the hardest ones), zero-padded to this length.
-    test_fraction, seed, max_jets, path
+    test_fraction, seed, max_jets, path, dataset
         As in :func:`load_hlf`.
+    tree
+        A tree with constituents: ``"particles"`` (either dataset) or
+        ``"mpi_off"`` (``jets_v2``).
     """
-    jets = data.load("jets", tree="particles", path=path)
+    tree = _labelled_tree(dataset, tree)
+    if tree in ("jets", "mpi_on"):
+        raise ValueError(
+            f"tree {tree!r} of {dataset!r} has no constituents; use load_hlf(tree={tree!r}) "
+            "or the tree 'particles'"
+        )
+    jets = data.load(dataset, tree=tree, path=path)
     y_all = ak.to_numpy(jets["label"]).astype(np.int64)
     keep = _subsample(y_all, max_jets, seed)
     jets = jets[keep]
     y = y_all[keep]
     hlf = _matrix(jets, HLF_FEATURES)
     kin = _matrix(jets, JET_KINEMATICS)
-    parts, mask = pad_constituents(jets["Part"], n_particles)
+    parts, mask = pad_constituents(constituents(jets), n_particles)
     if not np.all(np.isfinite(parts)):
         raise ValueError("non-finite values (NaN/inf) in the constituents; regenerate the data")
     tr, te = _split(len(y), y, test_fraction, seed)

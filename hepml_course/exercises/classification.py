@@ -17,7 +17,7 @@ from hepml_course.exercises.checking import check
 
 __all__ = [
     "GAIN_MODELS",
-    "check_accuracy_mpi_on",
+    "check_accuracy_shifted",
     "check_gain_per_kparam",
     "check_w_vs_z_no_mass",
 ]
@@ -73,20 +73,21 @@ def check_w_vs_z_no_mass(answer: object, split: Any, cfg: Any = None) -> None:
     )
 
 
-def check_accuracy_mpi_on(answer: object, model: Any, x_shift: Any, y_shift: Any) -> None:
-    """Exercise 2: accuracy of the chapter's BDT on the jets generated with MPI on.
+def check_accuracy_shifted(answer: object, model: Any, x_shift: Any, y_shift: Any) -> None:
+    """Exercise 2: accuracy of the chapter's BDT on jets generated with the other MPI setting.
 
     Parameters
     ----------
     answer
         The learner's accuracy (a fraction in [0, 1]).
     model
-        The chapter's trained BDT (``models["bdt"]``), trained on MPI-off jets.
+        The chapter's trained BDT (``models["bdt"]``), trained on the main tree
+        of ``jets_v2`` (MPI on).
     x_shift, y_shift
         High-level features ``(n_jets, 16)`` and labels ``(n_jets,)`` of the
-        ``mpi_on`` tree.
+        ``mpi_off`` tree of ``jets_v2``.
     """
-    name = "BDT accuracy on MPI-on jets"
+    name = "BDT accuracy on MPI-off jets"
     if _not_answered(answer):
         check(name, answer, 0.0)
     from hepml_course.metrics import classification as metrics

@@ -48,9 +48,19 @@ def test_load_hlf_bad_arguments():
         J.load_hlf(max_jets=3)
 
 
-def test_physics_sanity_groomed_mass_peaks():
+def test_dataset_and_tree_errors():
+    with pytest.raises(ValueError, match="no jet labels"):
+        J.load_hlf(dataset="jets_unlabelled")
+    with pytest.raises(ValueError, match="has the trees"):
+        J.load_hlf(dataset="jets_v2", tree="mpi_on")
+    with pytest.raises(ValueError, match="no constituents"):
+        J.load_jets(dataset="jets", tree="mpi_on")
+
+
+@pytest.mark.parametrize("dataset", ["jets", "jets_v2"])
+def test_physics_sanity_groomed_mass_peaks(dataset):
     """W, Z and top jets peak at their masses in the groomed mass; QCD jets do not."""
-    d = J.load_hlf(test_fraction=0.5, seed=0)
+    d = J.load_hlf(test_fraction=0.5, seed=0, dataset=dataset)
     x = np.concatenate([d.x_train, d.x_test])
     y = np.concatenate([d.y_train, d.y_test])
     m = x[:, J.HLF_FEATURES.index("j_mass_mmdt")]
@@ -124,3 +134,33 @@ def test_jet_inputs_carry_features_and_constituents_together():
         J.JetInputs(s.hlf_train[:, :3])
     with pytest.raises(ValueError, match="mask must have shape"):
         J.JetInputs(s.hlf_train, s.particles_train, s.mask_train[:, :5])
+
+
+def test_constituent_energies_massless_when_not_stored():
+    from hepml_course import data
+
+    jets = ak.Array(
+        {
+            "j_eta": [0.5, -1.0],
+            "Part": ak.zip(
+                {
+                    "pt": [[10.0, 2.0], [5.0]],
+                    "deta": [[0.0, 0.1], [0.2]],
+                    "dphi": [[0.0, 0.1], [-0.1]],
+                }
+            ),
+        }
+    )
+    parts = J.constituents(jets)
+    assert parts.fields == list(J.PARTICLE_FIELDS)
+    assert ak.to_list(parts.e[0]) == pytest.approx([10 * np.cosh(0.5), 2 * np.cosh(0.6)])
+    assert ak.to_list(parts.e[1]) == pytest.approx([5 * np.cosh(-0.8)])
+    with pytest.raises(ValueError, match="j_eta"):
+        J.constituents(jets[["Part"]])
+    with pytest.raises(ValueError, match="no constituents"):
+        J.constituents(jets[["j_eta"]])
+    # with stored energies (dataset jets) they are taken as they are
+    stored = J.load_jets(n_particles=5, max_jets=100, seed=0)
+    raw = data.load("jets", tree="particles", entry_stop=3)
+    assert np.allclose(ak.to_list(J.constituents(raw).e[0]), ak.to_list(raw.Part.e[0]))
+    assert stored.particles_train.shape[-1] == 4

@@ -44,16 +44,16 @@ class _FixedModel:
         return self.proba
 
 
-def test_accuracy_mpi_on(capsys):
+def test_accuracy_shifted(capsys):
     y = np.array([0, 1, 2, 3, 4, 4, 2, 1])
     proba = np.eye(5)[[0, 1, 2, 3, 4, 0, 0, 0]]  # 5 of 8 right
     model = _FixedModel(proba)
-    exercise.check_accuracy_mpi_on(5 / 8, model, np.zeros((8, 16)), y)
+    exercise.check_accuracy_shifted(5 / 8, model, np.zeros((8, 16)), y)
     assert "✓" in capsys.readouterr().out
     with pytest.raises(ExerciseNotAnswered, match="no answer yet"):
-        exercise.check_accuracy_mpi_on(..., model, np.zeros((8, 16)), y)
+        exercise.check_accuracy_shifted(..., model, np.zeros((8, 16)), y)
     with pytest.raises(ExerciseWrong, match="not right yet"):
-        exercise.check_accuracy_mpi_on(6 / 8, model, np.zeros((8, 16)), y)
+        exercise.check_accuracy_shifted(6 / 8, model, np.zeros((8, 16)), y)
 
 
 def test_gain_per_kparam(capsys):
