@@ -327,3 +327,58 @@ def frontier_plot(
     else:
         lax.set_visible(False)
     return fig, ax, lax
+
+
+#: Line styles of :func:`learning_curve_plot`, one per series.
+_CURVE_STYLES = {"finetuned": ("-", "o"), "scratch": ("--", "s"), "dnn": (":", "^")}
+_CURVE_LABELS = {
+    "finetuned": "pre-trained + fine-tuned",
+    "scratch": "same network from scratch",
+    "dnn": "DNN on 16 features",
+}
+
+
+def learning_curve_plot(
+    curves: Mapping[str, Mapping[str, float]],
+    *,
+    metrics: Sequence[tuple[str, str]] = (
+        ("acc", "accuracy (5 classes)"),
+        ("auc_top", "AUC top vs rest"),
+    ),
+    figsize: tuple[float, float] = (10.0, 4.2),
+) -> tuple[plt.Figure, np.ndarray]:
+    """Learning curves: a metric against the labelled jets per class, one panel per metric.
+
+    Parameters
+    ----------
+    curves
+        ``str(jets per class)`` → row with ``"{series}_{metric}"`` keys, series
+        among ``finetuned``, ``scratch``, ``dnn`` (missing ones are skipped),
+        as :func:`hepml_course.foundation.learning_curves` returns.
+    metrics
+        (key suffix, axis label) per panel.
+    figsize
+        Figure size, inches.
+    """
+    budgets = sorted(curves, key=int)
+    x = np.array([int(b) for b in budgets])
+    fig, axes = plt.subplots(1, len(metrics), figsize=figsize, squeeze=False)
+    for ax, (key, ylabel) in zip(axes[0], metrics, strict=True):
+        for series, (style, marker) in _CURVE_STYLES.items():
+            name = f"{series}_{key}"
+            if all(name in curves[b] for b in budgets):
+                ax.plot(
+                    x,
+                    [curves[b][name] for b in budgets],
+                    linestyle=style,
+                    marker=marker,
+                    label=_CURVE_LABELS[series],
+                )
+        ax.set_xscale("log")
+        ax.set_xticks(x, [f"{v:,}" for v in x])
+        ax.minorticks_off()
+        ax.set_xlabel("labelled training jets per class")
+        ax.set_ylabel(ylabel)
+    axes[0, 0].legend(loc="lower right")
+    fig.tight_layout()
+    return fig, axes[0]

@@ -13,7 +13,7 @@ MODELS = collect(PACKAGES)
 def test_there_are_models_in_every_chapter_with_models():
     chapters = {key.split(".")[0] for key in MODELS}
     expected = {"nn", "classification", "regression", "tracking", "generative"}
-    expected |= {"unfolding", "anomaly", "fpga", "inference", "systematics"}
+    expected |= {"unfolding", "anomaly", "fpga", "inference", "systematics", "foundation"}
     assert expected <= chapters, f"no exported model in {sorted(expected - chapters)}"
 
 

@@ -65,6 +65,7 @@ CHAPTERS = [
     "fpga",
     "inference",
     "systematics",
+    "foundation",
     "nn",
     "data",
     "metrics",

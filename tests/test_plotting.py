@@ -87,3 +87,27 @@ def test_frontier_plot_draws_points_targets_and_literature_without_speeds():
 def test_frontier_plot_rejects_bad_input(points, kwargs, message):
     with pytest.raises(ValueError, match=message):
         plotting.frontier_plot(points, **kwargs)
+
+
+def test_learning_curve_plot_draws_every_series_in_budget_order():
+    curves = {
+        "2000": {
+            "finetuned_acc": 0.72,
+            "scratch_acc": 0.70,
+            "dnn_acc": 0.69,
+            "finetuned_auc_top": 0.97,
+        },
+        "500": {
+            "finetuned_acc": 0.66,
+            "scratch_acc": 0.62,
+            "dnn_acc": 0.65,
+            "finetuned_auc_top": 0.95,
+        },
+    }
+    fig, axes = plotting.learning_curve_plot(curves)
+    acc, auc = axes
+    assert len(acc.lines) == 3 and len(auc.lines) == 1  # series without the metric are skipped
+    assert list(acc.lines[0].get_xdata()) == [500, 2000]
+    assert list(acc.lines[0].get_ydata()) == [0.66, 0.72]
+    assert acc.get_xlabel() == "labelled training jets per class"
+    plt.close(fig)

@@ -22,6 +22,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("anomaly", "Anomaly-detection trigger"),
     ("fpga", "FPGA deployment"),
     ("systematics", "Uncertainties, systematics and domain shift"),
+    ("foundation", "Foundation models: pre-training and fine-tuning"),
     ("sbi", "Simulation-based inference"),
 ]
 
@@ -85,8 +86,39 @@ def _classification(result: dict) -> str:
         [name, m["accuracy"], *[m["auc"][c] for c in classes], m.get("n_params"), m.get("train_s")]
         for name, m in models.items()
     ]
-    head = f"{result.get('n_train')} training jets, {result.get('n_test')} test jets.\n\n"
+    dataset = f" of `{result['dataset']}`" if "dataset" in result else ""
+    head = f"{result.get('n_train')} training jets, {result.get('n_test')} test jets{dataset}.\n\n"
     return head + _table(header, rows)
+
+
+def _foundation(result: dict) -> str:
+    pre = result["pretrain"]
+    head = (
+        f"Backbone: {format_number(pre['n_params'])} parameters, pre-trained "
+        f"({pre['objective']}) on {format_number(pre['n_jets'])} unlabelled jets in "
+        f"{format_number(pre['train_s'])} s; {format_number(result.get('n_test'))} test jets.\n\n"
+    )
+    header = ["labelled jets per class", "from scratch", "fine-tuned", "DNN (16 features)"]
+    header += ["AUC top: scratch", "AUC top: fine-tuned"]
+    rows = [
+        [
+            n,
+            r["scratch_acc"],
+            r["finetuned_acc"],
+            r["dnn_acc"],
+            r["scratch_auc_top"],
+            r["finetuned_auc_top"],
+        ]
+        for n, r in sorted(result["curves"].items(), key=lambda kv: int(kv[0]))
+    ]
+    text = head + "Accuracy (5 classes) and top-vs-rest AUC:\n\n" + _table(header, rows)
+    transfer = result.get("transfer")
+    if transfer:
+        text += "\nW vs Z (cross-task transfer):\n\n" + _table(
+            ["labelled W + Z jets", "AUC from scratch", "AUC fine-tuned"],
+            [[transfer["n_train"], transfer["scratch_auc"], transfer["finetuned_auc"]]],
+        )
+    return text
 
 
 def _regression(result: dict) -> str:
@@ -450,6 +482,7 @@ RENDERERS: dict[str, Callable[[dict], str]] = {
     "fpga": _fpga,
     "sbi": _sbi,
     "systematics": _systematics,
+    "foundation": _foundation,
 }
 
 

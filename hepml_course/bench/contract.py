@@ -25,6 +25,7 @@ PACKAGES = [
     "hepml_course.fpga",
     "hepml_course.inference",
     "hepml_course.systematics",
+    "hepml_course.foundation",
 ]
 KEYS = (
     "fit_returns_self",

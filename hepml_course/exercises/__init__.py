@@ -42,5 +42,6 @@ __getattr__, __dir__, __all__ = attach(
         "systematics": None,
         "anomaly": None,
         "fpga": None,
+        "foundation": None,
     },
 )
