@@ -75,6 +75,9 @@ class ParticleTagger(nn.Estimator):
     """
 
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("model_", "scaler_")
+    #: Jets per prediction batch: large is fast, but a network whose intermediate tensors
+    #: grow with the jets' particle pairs or edges sets it lower to bound the memory.
+    _predict_batch_size: ClassVar[int] = 4096
 
     def __init__(
         self,
@@ -184,7 +187,9 @@ class ParticleTagger(nn.Estimator):
         self._check_is_fitted()
         X = jet_inputs(X, type(self).__name__)
         return nn.predict(
-            self.model_, self._network_inputs(X, self.scaler_, self.multiplicity_scaler_)
+            self.model_,
+            self._network_inputs(X, self.scaler_, self.multiplicity_scaler_),
+            batch_size=self._predict_batch_size,
         )
 
     @property
