@@ -423,7 +423,10 @@ def pretrain_backbone(
             "chance_accuracy": round(1.0 / tokeniser.n_tokens, 6),
         },
     }
-    return PretrainedBackbone(config, scaler, tokeniser, model, info)
+    # an uncompiled copy: its saved weights hold no optimizer state (3x smaller files)
+    weights_only = pretrain_model(config, tokeniser.vocab_size)
+    weights_only.set_weights(model.get_weights())
+    return PretrainedBackbone(config, scaler, tokeniser, weights_only, info)
 
 
 # --- data and command line -----------------------------------------------------------------

@@ -53,15 +53,15 @@ class StudyConfig:
     """
 
     budgets: tuple[int, ...] = (500, 2000, 8000)
-    max_epochs: tuple[int, ...] = (40, 20, 8)
+    max_epochs: tuple[int, ...] = (30, 12, 5)
     n_particles: int = 30
     test_fraction: float = 0.2
     seed: int = 0
     learning_rate: float = 1e-3
-    patience: int = 4
+    patience: int = 3
     dnn_epochs: int = 60
     transfer_budget: int = 1000
-    transfer_epochs: int = 30
+    transfer_epochs: int = 20
 
 
 #: The benchmark's configuration (``python -m hepml_course.bench foundation``).

@@ -47,7 +47,10 @@ def test_pretraining_command_reproduces_the_shipped_backbone(tmp_path):
     assert main([*args, "--out", str(tmp_path), "--quiet"]) == 0
     new = json.loads((tmp_path / BACKBONE_FOLDER / "record.json").read_text())
     assert new["extra"]["data_sha256"] == rec["extra"]["data_sha256"]
-    assert new["weights_sha256"] == rec["weights_sha256"]
     assert np.isclose(
         new["final"]["holdout_masked_token_accuracy"], rec["final"]["holdout_masked_token_accuracy"]
     )
+    # the same weights, value for value (the HDF5 file's bytes may differ in metadata)
+    shipped = PretrainedBackbone.load(SHIPPED).model.get_weights()
+    again = PretrainedBackbone.load(tmp_path / BACKBONE_FOLDER).model.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(shipped, again, strict=True))
