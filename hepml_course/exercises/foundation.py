@@ -15,15 +15,18 @@ import numpy as np
 
 from hepml_course.exercises.checking import check
 
-__all__ = ["check_finetuning_gain", "check_flops_ratio", "check_vocabulary_used"]
+__all__ = ["check_finetuning_gain", "check_flops_ratio", "check_top_tokens_share"]
 
 
 def _not_answered(answer: object) -> bool:
     return answer is Ellipsis or answer is None
 
 
-def check_vocabulary_used(answer: object, tokeniser: Any, particles: Any, mask: Any) -> None:
-    """Exercise 1: fraction of the tokeniser's vocabulary (padding excluded) the jets use.
+def check_top_tokens_share(
+    answer: object, tokeniser: Any, particles: Any, mask: Any, n_top: int = 100
+) -> None:
+    """Exercise 1: fraction of the jets' constituents whose token is one of the ``n_top`` most
+    frequent tokens.
 
     Parameters
     ----------
@@ -33,20 +36,23 @@ def check_vocabulary_used(answer: object, tokeniser: Any, particles: Any, mask: 
         The backbone's :class:`~hepml_course.foundation.BinnedTokeniser`.
     particles, mask
         ``(n_jets, N, 4)`` constituents and ``(n_jets, N)`` mask of the jets.
+    n_top
+        How many of the most frequent tokens count.
     """
-    name = "fraction of the vocabulary used"
+    name = f"share of the constituents in the {n_top} most frequent tokens"
     if _not_answered(answer):
         check(name, answer, 0.0)
-    tokens = tokeniser.transform(particles, mask)
-    used = np.unique(tokens[np.asarray(mask, dtype=bool)])
+    mask = np.asarray(mask, dtype=bool)
+    tokens = tokeniser.transform(particles, mask)[mask]
+    counts = np.sort(np.bincount(tokens, minlength=tokeniser.n_tokens))[::-1]
     check(
         name,
         answer,
-        len(used) / tokeniser.n_tokens,
+        counts[:n_top].sum() / mask.sum(),
         rel_tol=0.0,
         abs_tol=1e-3,
-        hint="tokenise the jets, keep the tokens of real particles (mask), count the distinct "
-        "ones and divide by tokeniser.n_tokens (the pad id is not a particle's token)",
+        hint="tokenise the jets, keep the tokens of real particles (mask), count each token "
+        "(np.bincount), sort the counts and sum the largest ones",
     )
 
 

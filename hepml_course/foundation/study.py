@@ -42,8 +42,12 @@ class StudyConfig:
     test_fraction, seed
         Split of ``jets_v2`` (stratified) and the seed of the budgets' draws,
         the splits and the trainings.
-    learning_rate
-        Adam rate for the from-scratch and the fine-tuned networks alike.
+    learning_rate, finetune_learning_rate
+        Adam rate of the network from scratch and of the fine-tuning, each chosen on a
+        validation split (5 000 training jets outside the budget, 500 labelled jets per
+        class, never the test jets; 2026-12-07): from scratch 1e-3 (0.638 accuracy) beat
+        3e-4 (0.613); fine-tuning 1e-4 (0.638) beat 3e-4 (0.633) and 1e-3 (0.624) — a
+        high rate overwrites what the pre-training learned.
     patience
         Early-stopping patience (epochs) on the budget's validation fraction.
     dnn_epochs
@@ -58,6 +62,7 @@ class StudyConfig:
     test_fraction: float = 0.2
     seed: int = 0
     learning_rate: float = 1e-3
+    finetune_learning_rate: float = 1e-4
     patience: int = 3
     dnn_epochs: int = 60
     transfer_budget: int = 1000
@@ -67,7 +72,7 @@ class StudyConfig:
 #: The benchmark's configuration (``python -m hepml_course.bench foundation``).
 BENCH = StudyConfig()
 #: What the chapter trains live (≤ 120 s on 2 cores): one small label budget.
-CHAPTER = StudyConfig(budgets=(200,), max_epochs=(12,), dnn_epochs=60)
+CHAPTER = StudyConfig(budgets=(200,), max_epochs=(20,), dnn_epochs=60)
 
 
 def label_budget(
@@ -134,7 +139,7 @@ def _tagger(backbone: Any, cfg: StudyConfig, n_classes: int, epochs: int, *, scr
         n_particles=cfg.n_particles,
         n_classes=n_classes,
         epochs=epochs,
-        learning_rate=cfg.learning_rate,
+        learning_rate=cfg.learning_rate if scratch else cfg.finetune_learning_rate,
         patience=cfg.patience,
     )
 
