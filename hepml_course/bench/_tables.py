@@ -99,7 +99,7 @@ def _foundation(result: dict) -> str:
         f"{format_number(pre['train_s'])} s; {format_number(result.get('n_test'))} test jets.\n\n"
     )
     header = ["labelled jets per class", "from scratch", "fine-tuned", "DNN (16 features)"]
-    header += ["AUC top: scratch", "AUC top: fine-tuned"]
+    header += ["AUC top: scratch", "AUC top: fine-tuned", "rates: scratch / fine-tuned"]
     rows = [
         [
             n,
@@ -108,6 +108,9 @@ def _foundation(result: dict) -> str:
             r["dnn_acc"],
             r["scratch_auc_top"],
             r["finetuned_auc_top"],
+            f"{r['scratch_learning_rate']:g} / {r['finetuned_learning_rate']:g}"
+            if "finetuned_learning_rate" in r
+            else "–",  # records from before the per-budget rates
         ]
         for n, r in sorted(result["curves"].items(), key=lambda kv: int(kv[0]))
     ]

@@ -37,11 +37,18 @@ def run(argv: list[str]) -> dict:
     cfg = BENCH
     if args.budgets:
         chosen = [int(b) for b in args.budgets.split(",")]
-        epochs = dict(zip(BENCH.budgets, BENCH.max_epochs, strict=True))
-        unknown = [b for b in chosen if b not in epochs]
+        rows = {row[0]: row for row in BENCH.schedule()}
+        unknown = [b for b in chosen if b not in rows]
         if unknown:
             parser.error(f"budgets must be among {list(BENCH.budgets)}, got {unknown}")
-        cfg = replace(BENCH, budgets=tuple(chosen), max_epochs=tuple(epochs[b] for b in chosen))
+        _, epochs, rates, finetune_rates = zip(*(rows[b] for b in chosen), strict=True)
+        cfg = replace(
+            BENCH,
+            budgets=tuple(chosen),
+            max_epochs=epochs,
+            learning_rates=rates,
+            finetune_learning_rates=finetune_rates,
+        )
     backbone = PretrainedBackbone.load(default_out() / "backbone")
     split = load_jets(
         n_particles=cfg.n_particles, test_fraction=cfg.test_fraction, seed=cfg.seed, dataset=DATASET

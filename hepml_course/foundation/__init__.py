@@ -28,6 +28,7 @@ __getattr__, __dir__, __all__ = attach(
         "BENCH": "study",
         "CHAPTER": "study",
         "label_budget": "study",
+        "rate_scan": "study",
         "learning_curves": "study",
         "transfer_study": "study",
     },

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hepml_course.foundation.study import StudyConfig, label_budget, learning_curves, transfer_study
+from hepml_course.foundation.study import (
+    BENCH,
+    CHAPTER,
+    StudyConfig,
+    label_budget,
+    learning_curves,
+    rate_scan,
+    transfer_study,
+)
 
 from .conftest import N_PARTICLES
 
@@ -36,6 +44,8 @@ def test_learning_curves_and_transfer_give_every_key(split, saved_backbone):
     cfg = StudyConfig(
         budgets=(10, 30),
         max_epochs=(1, 1),
+        learning_rates=(1e-3, 1e-3),
+        finetune_learning_rates=(1e-4, 3e-4),
         n_particles=N_PARTICLES,
         dnn_epochs=1,
         transfer_budget=20,
@@ -53,16 +63,68 @@ def test_learning_curves_and_transfer_give_every_key(split, saved_backbone):
         ):
             assert 0.0 <= row[key] <= 1.0
     assert curves["30"]["n_train"] == 150
+    assert curves["30"]["finetuned_learning_rate"] == 3e-4
     transfer = transfer_study(split, saved_backbone, cfg)
     assert transfer["n_train"] == 40 and 0.0 <= transfer["finetuned_auc"] <= 1.0
     assert transfer["n_test"] == int(np.isin(split.y_test, (2, 3)).sum())
 
 
 def test_budget_larger_than_the_data_is_refused_before_training(split, saved_backbone):
-    cfg = StudyConfig(budgets=(10, 10_000), max_epochs=(1, 1), n_particles=N_PARTICLES)
+    cfg = StudyConfig(
+        budgets=(10, 10_000),
+        max_epochs=(1, 1),
+        learning_rates=(1e-3, 1e-3),
+        finetune_learning_rates=(1e-4, 1e-4),
+        n_particles=N_PARTICLES,
+    )
     with pytest.raises(ValueError, match="label budget of 10000 jets per class exceeds"):
         learning_curves(split, saved_backbone, cfg)
-    with pytest.raises(ValueError, match="one max_epochs per budget"):
-        learning_curves(split, saved_backbone, StudyConfig(budgets=(10,), max_epochs=(1, 2)))
+    with pytest.raises(ValueError, match="3 budgets but 1 learning_rates"):
+        learning_curves(split, saved_backbone, StudyConfig(learning_rates=(1e-3,)))
     with pytest.raises(ValueError, match="unknown classes"):
         transfer_study(split, saved_backbone, cfg, classes=("w", "h"))
+
+
+def test_benchmark_and_chapter_schedules_are_complete():
+    assert [row[0] for row in BENCH.schedule()] == list(BENCH.budgets)
+    assert len(CHAPTER.schedule()) == 1
+
+
+def test_rate_scan_holds_out_validation_jets_and_stands_in_for_all_labels(split, saved_backbone):
+    cfg = StudyConfig(n_particles=N_PARTICLES)
+    per_class = int(np.bincount(split.y_train).min())
+    # the whole training split as budget: a smaller budget leaves 50 validation jets out
+    scan = rate_scan(
+        split,
+        saved_backbone,
+        per_class,
+        (1e-3, 1e-4),
+        finetuned=True,
+        max_epochs=1,
+        cfg=cfg,
+        n_validation=50,
+    )
+    assert list(scan) == [1e-3, 1e-4]
+    assert all(0.0 <= acc <= 1.0 for acc in scan.values())
+    again = rate_scan(
+        split,
+        saved_backbone,
+        per_class,
+        (1e-3,),
+        finetuned=True,
+        max_epochs=1,
+        cfg=cfg,
+        n_validation=50,
+    )
+    assert again[1e-3] == scan[1e-3]  # same seed, same number
+    with pytest.raises(ValueError, match="leave no training jets"):
+        rate_scan(
+            split,
+            saved_backbone,
+            10,
+            (1e-3,),
+            finetuned=False,
+            max_epochs=1,
+            cfg=cfg,
+            n_validation=len(split.y_train),
+        )
