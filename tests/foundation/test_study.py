@@ -40,17 +40,22 @@ def split():
     return load_jets(n_particles=N_PARTICLES, max_jets=600, test_fraction=0.3, seed=0)
 
 
-def test_learning_curves_and_transfer_give_every_key(split, saved_backbone):
-    cfg = StudyConfig(
-        budgets=(10, 30),
+def _one_epoch_config(budgets: tuple[int, int], finetune_rates=(1e-4, 3e-4)) -> StudyConfig:
+    """Two tiny budgets, one epoch each (the rates only need to be distinct)."""
+    return StudyConfig(
+        budgets=budgets,
         max_epochs=(1, 1),
         learning_rates=(1e-3, 1e-3),
-        finetune_learning_rates=(1e-4, 3e-4),
+        finetune_learning_rates=finetune_rates,
         n_particles=N_PARTICLES,
         dnn_epochs=1,
         transfer_budget=20,
         transfer_epochs=1,
     )
+
+
+def test_learning_curves_and_transfer_give_every_key(split, saved_backbone):
+    cfg = _one_epoch_config((10, 30))
     curves = learning_curves(split, saved_backbone, cfg)
     assert list(curves) == ["10", "30"]
     for row in curves.values():
@@ -70,13 +75,7 @@ def test_learning_curves_and_transfer_give_every_key(split, saved_backbone):
 
 
 def test_budget_larger_than_the_data_is_refused_before_training(split, saved_backbone):
-    cfg = StudyConfig(
-        budgets=(10, 10_000),
-        max_epochs=(1, 1),
-        learning_rates=(1e-3, 1e-3),
-        finetune_learning_rates=(1e-4, 1e-4),
-        n_particles=N_PARTICLES,
-    )
+    cfg = _one_epoch_config((10, 10_000))
     with pytest.raises(ValueError, match="label budget of 10000 jets per class exceeds"):
         learning_curves(split, saved_backbone, cfg)
     with pytest.raises(ValueError, match="3 budgets but 1 learning_rates"):
