@@ -205,6 +205,8 @@ def rate_scan(
     dict
         ``rate → validation accuracy``.
     """
+    if n_validation < 1:
+        raise ValueError(f"n_validation must be at least 1 jet, got {n_validation}")
     backbone = _resolve(backbone)
     y = np.asarray(split.y_train)
     classes = np.unique(y)

@@ -116,6 +116,8 @@ def test_rate_scan_holds_out_validation_jets_and_stands_in_for_all_labels(split,
         n_validation=50,
     )
     assert again[1e-3] == scan[1e-3]  # same seed, same number
+    with pytest.raises(ValueError, match="n_validation must be at least 1"):
+        rate_scan(split, saved_backbone, 10, (1e-3,), finetuned=False, max_epochs=1, n_validation=0)
     with pytest.raises(ValueError, match="leave no training jets"):
         rate_scan(
             split,
