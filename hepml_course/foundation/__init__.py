@@ -29,6 +29,7 @@ __getattr__, __dir__, __all__ = attach(
         "CHAPTER": "study",
         "label_budget": "study",
         "rate_scan": "study",
+        "scan_indices": "study",
         "learning_curves": "study",
         "transfer_study": "study",
     },

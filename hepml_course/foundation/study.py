@@ -162,6 +162,46 @@ def label_budget(
     return np.sort(np.concatenate(picked))
 
 
+def scan_indices(
+    y: np.ndarray, budget: int, n_validation: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Training and validation indices of :func:`rate_scan` (disjoint, from ``y`` only).
+
+    Parameters
+    ----------
+    y
+        ``(n_jets,)`` labels of the training split.
+    budget
+        Labelled jets per class; when fewer than ``n_validation`` jets would
+        remain, the largest budget that leaves them stands in.
+    n_validation
+        Validation jets, drawn at random among the jets outside the budget.
+    seed
+        Seeds the budget's draw (as :func:`learning_curves`) and, with
+        ``seed + 1``, the validation draw.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(budget indices, validation indices)`` into ``y``.
+    """
+    if n_validation < 1:
+        raise ValueError(f"n_validation must be at least 1 jet, got {n_validation}")
+    y = np.asarray(y)
+    classes = np.unique(y)
+    smallest = min(int(np.sum(y == c)) for c in classes)
+    per_class = min(budget, smallest - math.ceil(n_validation / len(classes)))
+    if per_class < 1:
+        raise ValueError(
+            f"{n_validation} validation jets leave no training jets: the smallest class has "
+            f"{smallest}; choose a smaller n_validation"
+        )
+    idx = label_budget(y, per_class, seed)
+    rest = np.setdiff1d(np.arange(len(y)), idx)
+    val = np.random.default_rng(seed + 1).choice(rest, n_validation, replace=False)
+    return idx, val
+
+
 def rate_scan(
     split: Any,
     backbone: Any,
@@ -205,25 +245,14 @@ def rate_scan(
     dict
         ``rate → validation accuracy``.
     """
-    if n_validation < 1:
-        raise ValueError(f"n_validation must be at least 1 jet, got {n_validation}")
     backbone = _resolve(backbone)
     y = np.asarray(split.y_train)
-    classes = np.unique(y)
-    smallest = min(int(np.sum(y == c)) for c in classes)
-    per_class = min(budget, smallest - math.ceil(n_validation / len(classes)))
-    if per_class < 1:
-        raise ValueError(
-            f"{n_validation} validation jets leave no training jets: the smallest class has "
-            f"{smallest}; choose a smaller n_validation"
-        )
-    idx = label_budget(y, per_class, cfg.seed)
-    rest = np.setdiff1d(np.arange(len(y)), idx)
-    val = np.random.default_rng(cfg.seed + 1).choice(rest, n_validation, replace=False)
+    n_classes = len(np.unique(y))
+    idx, val = scan_indices(y, budget, n_validation, cfg.seed)
     x_val, y_val = split.x_train[val], y[val]
     out = {}
     for rate in rates:
-        model = _tagger(backbone, cfg, len(classes), max_epochs, rate, scratch=not finetuned)
+        model = _tagger(backbone, cfg, n_classes, max_epochs, rate, scratch=not finetuned)
         model.fit(split.x_train[idx], y[idx], seed=cfg.seed)
         out[rate] = metrics.accuracy(y_val, model.predict_proba(x_val))
     return out

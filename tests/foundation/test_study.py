@@ -12,6 +12,7 @@ from hepml_course.foundation.study import (
     label_budget,
     learning_curves,
     rate_scan,
+    scan_indices,
     transfer_study,
 )
 
@@ -129,3 +130,16 @@ def test_rate_scan_holds_out_validation_jets_and_stands_in_for_all_labels(split,
             cfg=cfg,
             n_validation=len(split.y_train),
         )
+
+
+def test_scan_indices_are_disjoint_reproducible_and_leave_validation_jets():
+    y = np.repeat(np.arange(5), 100)
+    idx, val = scan_indices(y, 40, 50, seed=0)
+    assert np.bincount(y[idx]).tolist() == [40] * 5
+    assert len(val) == 50 and not np.intersect1d(idx, val).size
+    again_idx, again_val = scan_indices(y, 40, 50, seed=0)
+    assert np.array_equal(idx, again_idx) and np.array_equal(val, again_val)
+    # all labels: 100 per class asked, 10 per class stay out for validation
+    idx_all, val_all = scan_indices(y, 100, 50, seed=0)
+    assert np.bincount(y[idx_all]).tolist() == [90] * 5
+    assert not np.intersect1d(idx_all, val_all).size
